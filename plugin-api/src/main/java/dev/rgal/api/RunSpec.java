@@ -1,0 +1,136 @@
+package dev.rgal.api;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.function.UnaryOperator;
+
+/**
+ * Everything that defines a distillation run apart from its inputs (teacher, test data, output
+ * directory): the method, the student architecture, the schedule, the optimiser and every component
+ * with its weights and settings. Presets are serialised {@code RunSpec}s; the complete spec is
+ * logged as the run's params and provenance, so two runs with equal specs and seeds are the same
+ * experiment.
+ *
+ * <p>Build one with {@link #builder()} or start from a preset and change it with {@link #toBuilder()}.
+ */
+public record RunSpec(
+    String method,
+    String studentArch,
+    long seed,
+    Schedule schedule,
+    StudentOptimizer optimizer,
+    double temperature,
+    Augmentation kdAugmentation,
+    ComponentSpec synthesizer,
+    List<TermSpec> synthesisTerms,
+    ComponentSpec trainer,
+    List<TermSpec> studentTerms) {
+
+  public RunSpec {
+    Objects.requireNonNull(method, "method");
+    synthesisTerms = List.copyOf(synthesisTerms);
+    studentTerms = List.copyOf(studentTerms);
+  }
+
+  /**
+   * How much is synthesised and trained.
+   *
+   * @param epochs KD epochs (after warm-up)
+   * @param kdStepsPerEpoch student optimiser steps per epoch
+   * @param kdBatchSize images per KD step (with paired sampling: pairs × 2)
+   * @param synthesisBatchSize images per synthesis call
+   * @param synthesisCallsPerEpoch synthesis calls before each KD epoch
+   * @param warmupCalls synthesis calls before the first KD epoch, without KD and without terms
+   *     that are inactive during warm-up (the adversarial term)
+   */
+  public record Schedule(
+      int epochs,
+      int kdStepsPerEpoch,
+      int kdBatchSize,
+      int synthesisBatchSize,
+      int synthesisCallsPerEpoch,
+      int warmupCalls) {}
+
+  /**
+   * The student's SGD optimiser (student and any trainable blocks its terms register).
+   *
+   * @param schedule {@code cosine} (annealed to {@code lrMin} over the epochs, stepped once per
+   *     epoch) or {@code constant}
+   */
+  public record StudentOptimizer(
+      double lr, double momentum, double weightDecay, String schedule, double lrMin) {}
+
+  /** KD-time augmentation of pool images: random crop with zero padding, horizontal flip. */
+  public record Augmentation(int cropPadding, boolean horizontalFlip) {}
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  public Builder toBuilder() {
+    return new Builder(this);
+  }
+
+  /** True if the named term is present with a positive weight in either phase. */
+  public boolean usesTerm(String name) {
+    return synthesisTerms.stream().anyMatch(t -> t.name().equals(name) && t.weight() > 0)
+        || studentTerms.stream().anyMatch(t -> t.name().equals(name) && t.weight() > 0);
+  }
+
+  /** Fluent builder with the defaults of the Fashion-MNIST benchmark schedule. */
+  public static final class Builder {
+    private String method = "";
+    private String studentArch = "lenet5-half-bn";
+    private long seed = 0;
+    private Schedule schedule = new Schedule(30, 100, 256, 256, 1, 0);
+    private StudentOptimizer optimizer = new StudentOptimizer(0.1, 0.9, 1e-4, "cosine", 0.0);
+    private double temperature = 20;
+    private Augmentation kdAugmentation = new Augmentation(2, true);
+    private ComponentSpec synthesizer = ComponentSpec.of("");
+    private List<TermSpec> synthesisTerms = new ArrayList<>();
+    private ComponentSpec trainer = ComponentSpec.of("kd");
+    private List<TermSpec> studentTerms = new ArrayList<>();
+
+    private Builder() {}
+
+    private Builder(RunSpec s) {
+      method = s.method;
+      studentArch = s.studentArch;
+      seed = s.seed;
+      schedule = s.schedule;
+      optimizer = s.optimizer;
+      temperature = s.temperature;
+      kdAugmentation = s.kdAugmentation;
+      synthesizer = s.synthesizer;
+      synthesisTerms = new ArrayList<>(s.synthesisTerms);
+      trainer = s.trainer;
+      studentTerms = new ArrayList<>(s.studentTerms);
+    }
+
+    public Builder method(String v) { method = v; return this; }
+    public Builder studentArch(String v) { studentArch = v; return this; }
+    public Builder seed(long v) { seed = v; return this; }
+    public Builder schedule(Schedule v) { schedule = v; return this; }
+    public Builder schedule(UnaryOperator<Schedule> f) { schedule = f.apply(schedule); return this; }
+    public Builder epochs(int epochs) {
+      schedule = new Schedule(epochs, schedule.kdStepsPerEpoch(), schedule.kdBatchSize(),
+          schedule.synthesisBatchSize(), schedule.synthesisCallsPerEpoch(), schedule.warmupCalls());
+      return this;
+    }
+    public Builder optimizer(StudentOptimizer v) { optimizer = v; return this; }
+    public Builder temperature(double v) { temperature = v; return this; }
+    public Builder kdAugmentation(Augmentation v) { kdAugmentation = v; return this; }
+    public Builder synthesizer(ComponentSpec v) { synthesizer = v; return this; }
+    public Builder synthesisTerms(List<TermSpec> v) { synthesisTerms = new ArrayList<>(v); return this; }
+    public Builder addSynthesisTerm(TermSpec v) { synthesisTerms.add(v); return this; }
+    public Builder trainer(ComponentSpec v) { trainer = v; return this; }
+    public Builder studentTerms(List<TermSpec> v) { studentTerms = new ArrayList<>(v); return this; }
+    public Builder addStudentTerm(TermSpec v) { studentTerms.add(v); return this; }
+
+    public RunSpec build() {
+      return new RunSpec(method, studentArch, seed, schedule, optimizer, temperature,
+          kdAugmentation, synthesizer, synthesisTerms, trainer, studentTerms);
+    }
+  }
+}

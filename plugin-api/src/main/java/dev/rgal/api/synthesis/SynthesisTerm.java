@@ -1,0 +1,36 @@
+package dev.rgal.api.synthesis;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.nn.Parameter;
+import dev.rgal.api.Stateful;
+import java.util.List;
+
+/**
+ * A per-iteration loss term of image synthesis (BN statistics, one-hot, adversarial, CMI
+ * contrastive, RGAL relation). A synthesizer computes every active term in every inner iteration,
+ * sums them with their weights and back-propagates into what it optimises.
+ *
+ * <p>Contract: {@link #loss} returns a scalar attached to the autograd graph of the step's arrays,
+ * created in the manager of {@code step.rawImages()}.
+ */
+public interface SynthesisTerm extends Stateful {
+  NDArray loss(SynthesisStep step);
+
+  /** True if {@link #loss} reads {@code step.student()}; the synthesizer then runs the student. */
+  default boolean needsStudent() {
+    return false;
+  }
+
+  /** False for terms that warm-up calls skip (the adversarial term and what rides on it). */
+  default boolean activeDuringWarmup() {
+    return true;
+  }
+
+  /** Extra parameters the synthesizer optimises together with its own (e.g. CMI's head). */
+  default List<Parameter> trainableParameters() {
+    return List.of();
+  }
+
+  /** Called once at the end of each synthesize() call with the last iteration's step. */
+  default void afterCall(SynthesisStep lastStep) {}
+}

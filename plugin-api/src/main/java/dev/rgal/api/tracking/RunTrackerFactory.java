@@ -1,0 +1,12 @@
+package dev.rgal.api.tracking;
+
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Builds a tracker. The engine asks every bound factory in turn; a factory returns null when it
+ * does not handle the configuration (e.g. the MLflow server tracker when no URI is given).
+ */
+@FunctionalInterface
+public interface RunTrackerFactory {
+  @Nullable RunTracker create(TrackerConfig config);
+}

@@ -1,0 +1,32 @@
+package dev.rgal.api.tracking;
+
+import java.nio.file.Path;
+import java.util.Map;
+
+/**
+ * An open run. Methods never throw because the store is unreachable: a tracker that loses its
+ * connection keeps what it could not send and delivers it later (or says where it went).
+ * {@link #close()} without {@link #finish} ends the run as FAILED, so an aborted run is never
+ * left RUNNING.
+ */
+public interface TrackedRun extends AutoCloseable {
+  String runId();
+
+  /** Where the run can be looked at (a URL or a directory), for the user. */
+  String location();
+
+  void logParams(Map<String, String> params);
+
+  /** Logs metrics of one step (an epoch, or a grid cell); callers batch per step. */
+  void logMetrics(long step, Map<String, Double> metrics);
+
+  void setTags(Map<String, String> tags);
+
+  /** Copies {@code file} into the run's artifacts under {@code artifactDir} ("" for the root). */
+  void logArtifact(Path file, String artifactDir);
+
+  void finish(RunStatus status);
+
+  @Override
+  void close();
+}

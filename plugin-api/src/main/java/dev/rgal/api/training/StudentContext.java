@@ -1,0 +1,27 @@
+package dev.rgal.api.training;
+
+import ai.djl.ndarray.NDManager;
+import dev.rgal.api.WeightedTerm;
+import dev.rgal.api.model.FeatureNet;
+import java.util.List;
+import java.util.Random;
+
+/**
+ * One epoch of student training.
+ *
+ * @param teacher frozen teacher (eval mode)
+ * @param student the student (train mode while training)
+ * @param pool where batches come from
+ * @param terms weighted student terms to add on top of KD
+ * @param epoch 0-based KD epoch
+ * @param epochs total KD epochs (for the schedule)
+ * @param manager scope of this epoch; the trainer opens a sub-scope per step
+ * @param random this epoch's random source
+ */
+public record StudentContext(
+    FeatureNet teacher, FeatureNet student, DataPool pool, List<WeightedTerm<StudentTerm>> terms,
+    int epoch, int epochs, NDManager manager, Random random) {
+  public StudentContext {
+    terms = List.copyOf(terms);
+  }
+}

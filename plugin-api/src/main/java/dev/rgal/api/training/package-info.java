@@ -1,0 +1,5 @@
+/** Student training: the data pool, student trainers and the per-step loss terms they sum. */
+@NullMarked
+package dev.rgal.api.training;
+
+import org.jspecify.annotations.NullMarked;
