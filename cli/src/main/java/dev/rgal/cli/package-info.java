@@ -1,0 +1,5 @@
+/** The {@code rgal} command line. */
+@NullMarked
+package dev.rgal.cli;
+
+import org.jspecify.annotations.NullMarked;
