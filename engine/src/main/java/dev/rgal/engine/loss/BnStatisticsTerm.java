@@ -1,0 +1,128 @@
+package dev.rgal.engine.loss;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDList;
+import dev.rgal.api.model.BnStatistics;
+import dev.rgal.api.synthesis.SynthesisStep;
+import dev.rgal.api.synthesis.SynthesisTerm;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.List;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The BN-statistics synthesis term on the teacher ({@code bn}), and Fast's momentum variant
+ * ({@code bn-momentum}, setting {@code momentum}, default 0.9): there the batch statistic inside
+ * each norm is replaced by {@code (1−m)·batch + m·ema}, and after every synthesis call the EMA
+ * moves towards the last iteration's statistics. The first call has no EMA and uses the plain
+ * batch statistics. The EMA is part of the resumable state.
+ */
+public final class BnStatisticsTerm implements SynthesisTerm {
+  private final double momentum;
+  private final NDManager stateManager;
+  private @Nullable List<NDArray> emaMean;
+  private @Nullable List<NDArray> emaVar;
+
+  private BnStatisticsTerm(double momentum, NDManager stateManager) {
+    this.momentum = momentum;
+    this.stateManager = stateManager;
+  }
+
+  /** The plain DeepInversion term. */
+  public static BnStatisticsTerm plain(NDManager stateManager) {
+    return new BnStatisticsTerm(0, stateManager);
+  }
+
+  /** Fast's momentum variant with EMA factor {@code momentum}. */
+  public static BnStatisticsTerm withMomentum(double momentum, NDManager stateManager) {
+    if (momentum <= 0 || momentum >= 1) {
+      throw new IllegalArgumentException("momentum must be in (0, 1)");
+    }
+    return new BnStatisticsTerm(momentum, stateManager);
+  }
+
+  @Override
+  public NDArray loss(SynthesisStep step) {
+    List<BnStatistics> layers = step.teacher().bnStatistics();
+    if (momentum == 0 || emaMean == null || emaVar == null) {
+      return Losses.bnStatistics(layers);
+    }
+    float m = (float) momentum;
+    List<BnStatistics> mixed = new ArrayList<>(layers.size());
+    for (int i = 0; i < layers.size(); i++) {
+      BnStatistics s = layers.get(i);
+      mixed.add(new BnStatistics(s.layer(), s.runningMean(), s.runningVar(),
+          s.batchMean().mul(1 - m).add(emaMean.get(i).mul(m)),
+          s.batchVar().mul(1 - m).add(emaVar.get(i).mul(m))));
+    }
+    return Losses.bnStatistics(mixed);
+  }
+
+  @Override
+  public void afterCall(SynthesisStep lastStep) {
+    if (momentum == 0) {
+      return;
+    }
+    List<BnStatistics> layers = lastStep.teacher().bnStatistics();
+    List<NDArray> newMean = new ArrayList<>();
+    List<NDArray> newVar = new ArrayList<>();
+    float m = (float) momentum;
+    for (int i = 0; i < layers.size(); i++) {
+      NDArray bm = layers.get(i).batchMean().stopGradient();
+      NDArray bv = layers.get(i).batchVar().stopGradient();
+      NDArray nm = emaMean == null ? bm.duplicate() : emaMean.get(i).mul(m).add(bm.mul(1 - m));
+      NDArray nv = emaVar == null ? bv.duplicate() : emaVar.get(i).mul(m).add(bv.mul(1 - m));
+      nm.attach(stateManager);
+      nv.attach(stateManager);
+      newMean.add(nm);
+      newVar.add(nv);
+    }
+    closeAll(emaMean);
+    closeAll(emaVar);
+    emaMean = newMean;
+    emaVar = newVar;
+  }
+
+  private static void closeAll(@Nullable List<NDArray> arrays) {
+    if (arrays != null) {
+      arrays.forEach(NDArray::close);
+    }
+  }
+
+  @Override
+  public void saveState(DataOutputStream out) {
+    try {
+      out.writeBoolean(emaMean != null);
+      if (emaMean != null && emaVar != null) {
+        NDList all = new NDList();
+        all.addAll(emaMean);
+        all.addAll(emaVar);
+        byte[] bytes = all.encode();
+        out.writeInt(bytes.length);
+        out.write(bytes);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  @Override
+  public void loadState(DataInputStream in) {
+    try {
+      if (!in.readBoolean()) {
+        return;
+      }
+      byte[] bytes = in.readNBytes(in.readInt());
+      NDList all = NDList.decode(stateManager, bytes);
+      int n = all.size() / 2;
+      emaMean = new ArrayList<>(all.subList(0, n));
+      emaVar = new ArrayList<>(all.subList(n, 2 * n));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}
