@@ -1,0 +1,103 @@
+package dev.rgal.engine.train;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.pytorch.engine.PtNDArray;
+import ai.djl.pytorch.jni.JniUtils;
+import dev.rgal.api.Stateful;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * SGD with momentum and weight decay exactly as {@code torch.optim.SGD} (no Nesterov, no
+ * dampening): {@code g = ∇w + wd·w; b = μ·b + g} (the first step takes {@code b = g});
+ * {@code w −= lr·b}. Gradients are zeroed after the step. Momentum buffers live in the
+ * optimiser's own manager and are part of the resumable state.
+ */
+public final class Sgd implements Stateful, AutoCloseable {
+  private final List<NDArray> weights;
+  private final float momentum;
+  private final float weightDecay;
+  private final NDManager manager;
+  private final List<NDArray> buffers = new ArrayList<>();
+
+  /**
+   * @param weights the arrays to optimise (each with gradient enabled)
+   * @param manager parent manager; the optimiser opens a sub-manager for its buffers
+   */
+  public Sgd(List<NDArray> weights, double momentum, double weightDecay, NDManager manager) {
+    this.weights = List.copyOf(weights);
+    this.momentum = (float) momentum;
+    this.weightDecay = (float) weightDecay;
+    this.manager = manager.newSubManager();
+  }
+
+  /** Applies one update with learning rate {@code lr} from the accumulated gradients. */
+  public void step(double lr) {
+    float rate = (float) lr;
+    NoGrad.run(() -> {
+      boolean first = buffers.isEmpty();
+      for (int i = 0; i < weights.size(); i++) {
+        NDArray w = weights.get(i);
+        try (NDArray grad = w.getGradient()) {
+          NDArray g = weightDecay == 0 ? grad.duplicate() : grad.add(w.mul(weightDecay));
+          if (momentum == 0) {
+            w.subi(g.muli(rate));
+            g.close();
+          } else if (first) {
+            g.attach(manager);
+            buffers.add(g);
+            w.subi(g.mul(rate));
+          } else {
+            NDArray b = buffers.get(i);
+            b.muli(momentum).addi(g);
+            g.close();
+            try (NDArray delta = b.mul(rate)) {
+              w.subi(delta);
+            }
+          }
+        }
+        JniUtils.zeroGrad((PtNDArray) w);
+      }
+    });
+  }
+
+  @Override
+  public void saveState(DataOutputStream out) {
+    try {
+      byte[] bytes = buffers.isEmpty() ? new byte[0] : new NDList(buffers).encode();
+      out.writeInt(bytes.length);
+      out.write(bytes);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  @Override
+  public void loadState(DataInputStream in) {
+    try {
+      int n = in.readInt();
+      buffers.forEach(NDArray::close);
+      buffers.clear();
+      if (n > 0) {
+        NDList list = NDList.decode(manager, in.readNBytes(n));
+        if (list.size() != weights.size()) {
+          throw new IllegalStateException("optimiser state has " + list.size() + " buffers for " + weights.size() + " weights");
+        }
+        buffers.addAll(list);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  @Override
+  public void close() {
+    manager.close();
+  }
+}
