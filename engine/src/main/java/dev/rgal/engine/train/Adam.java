@@ -1,0 +1,152 @@
+package dev.rgal.engine.train;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.pytorch.engine.PtNDArray;
+import ai.djl.pytorch.jni.JniUtils;
+import dev.rgal.api.Stateful;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Adam exactly as {@code torch.optim.Adam} (L2 weight decay added to the gradient, bias
+ * correction, eps outside the square root). Unlike DJL's optimisers its moments are reachable, so
+ * a persistent Adam (Fast's meta-optimiser) is resumable. Gradients are zeroed after each step.
+ */
+public final class Adam implements Stateful, AutoCloseable {
+  private final List<NDArray> weights;
+  private final List<Float> learningRates;
+  private final float beta1;
+  private final float beta2;
+  private final float eps;
+  private final float weightDecay;
+  private final NDManager manager;
+  private final List<NDArray> m = new ArrayList<>();
+  private final List<NDArray> v = new ArrayList<>();
+  private long steps;
+
+  /**
+   * @param groups weights with their own learning rate each (e.g. generator at lr_g, z at lr_z)
+   * @param manager parent manager; moments live in a sub-manager closed with the optimiser
+   */
+  public Adam(List<Group> groups, double beta1, double beta2, double eps, double weightDecay, NDManager manager) {
+    List<NDArray> w = new ArrayList<>();
+    List<Float> lr = new ArrayList<>();
+    for (Group g : groups) {
+      for (NDArray a : g.weights()) {
+        w.add(a);
+        lr.add((float) g.lr());
+      }
+    }
+    this.weights = List.copyOf(w);
+    this.learningRates = List.copyOf(lr);
+    this.beta1 = (float) beta1;
+    this.beta2 = (float) beta2;
+    this.eps = (float) eps;
+    this.weightDecay = (float) weightDecay;
+    this.manager = manager.newSubManager();
+  }
+
+  /** Weights sharing one learning rate. */
+  public record Group(List<NDArray> weights, double lr) {
+    public Group {
+      weights = List.copyOf(weights);
+    }
+  }
+
+  /** Adam with PyTorch's default eps 1e-8 and no weight decay. */
+  public static Adam of(List<Group> groups, double beta1, double beta2, NDManager manager) {
+    return new Adam(groups, beta1, beta2, 1e-8, 0, manager);
+  }
+
+  public List<NDArray> weights() {
+    return weights;
+  }
+
+  /** One update from the accumulated gradients. */
+  public void step() {
+    steps++;
+    float bc1 = (float) (1 - Math.pow(beta1, steps));
+    float bc2Sqrt = (float) Math.sqrt(1 - Math.pow(beta2, steps));
+    NoGrad.run(() -> {
+      boolean first = m.isEmpty();
+      for (int i = 0; i < weights.size(); i++) {
+        NDArray w = weights.get(i);
+        try (NDArray raw = w.getGradient()) {
+          NDArray g = weightDecay == 0 ? raw : raw.add(w.mul(weightDecay));
+          if (first) {
+            NDArray mi = g.mul(1 - beta1);
+            NDArray vi = g.square().muli(1 - beta2);
+            mi.attach(manager);
+            vi.attach(manager);
+            m.add(mi);
+            v.add(vi);
+          } else {
+            m.get(i).muli(beta1).addi(g.mul(1 - beta1));
+            v.get(i).muli(beta2).addi(g.square().muli(1 - beta2));
+          }
+          try (NDArray denom = v.get(i).sqrt().divi(bc2Sqrt).addi(eps);
+              NDArray update = m.get(i).mul(learningRates.get(i) / bc1).divi(denom)) {
+            w.subi(update);
+          }
+          if (g != raw) {
+            g.close();
+          }
+        }
+        JniUtils.zeroGrad((PtNDArray) w);
+      }
+    });
+  }
+
+  /** Zeroes the gradients without updating (e.g. gradients accumulated for another optimiser). */
+  public void zeroGradients() {
+    for (NDArray w : weights) {
+      JniUtils.zeroGrad((PtNDArray) w);
+    }
+  }
+
+  @Override
+  public void saveState(DataOutputStream out) {
+    try {
+      out.writeLong(steps);
+      NDList all = new NDList();
+      all.addAll(m);
+      all.addAll(v);
+      byte[] bytes = all.isEmpty() ? new byte[0] : all.encode();
+      out.writeInt(bytes.length);
+      out.write(bytes);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  @Override
+  public void loadState(DataInputStream in) {
+    try {
+      steps = in.readLong();
+      int n = in.readInt();
+      m.forEach(NDArray::close);
+      v.forEach(NDArray::close);
+      m.clear();
+      v.clear();
+      if (n > 0) {
+        NDList all = NDList.decode(manager, in.readNBytes(n));
+        int k = all.size() / 2;
+        m.addAll(all.subList(0, k));
+        v.addAll(all.subList(k, 2 * k));
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  @Override
+  public void close() {
+    manager.close();
+  }
+}
