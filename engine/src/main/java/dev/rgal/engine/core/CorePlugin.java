@@ -1,0 +1,40 @@
+package dev.rgal.engine.core;
+
+import com.google.inject.AbstractModule;
+import com.google.inject.Module;
+import dev.rgal.api.Bindings;
+import dev.rgal.api.DfkdPlugin;
+import dev.rgal.engine.loss.BnStatisticsTerm;
+import dev.rgal.engine.loss.SimpleTerms;
+import dev.rgal.engine.train.KdTrainer;
+
+/**
+ * The engine's built-in components, contributed through the same SPI as every plugin so that
+ * {@code rgal plugins} shows them and a plugin cannot silently shadow them.
+ */
+public final class CorePlugin implements DfkdPlugin {
+  @Override
+  public String id() {
+    return "core";
+  }
+
+  @Override
+  public Module module() {
+    return new AbstractModule() {
+      @Override
+      protected void configure() {
+        var terms = Bindings.synthesisTerms(binder());
+        terms.addBinding("bn").toInstance(r -> BnStatisticsTerm.plain(r.manager()));
+        terms.addBinding("bn-momentum").toInstance(
+            r -> BnStatisticsTerm.withMomentum(r.settings().getDouble("momentum", 0.9), r.manager()));
+        terms.addBinding("onehot").toInstance(r -> SimpleTerms.oneHot());
+        terms.addBinding("adv").toInstance(r -> SimpleTerms.adversarial());
+        terms.addBinding("adi").toInstance(r -> SimpleTerms.adiCompetition());
+        terms.addBinding("tv-l1").toInstance(r -> SimpleTerms.totalVariation(false));
+        terms.addBinding("tv-l2").toInstance(r -> SimpleTerms.totalVariation(true));
+        terms.addBinding("l2").toInstance(r -> SimpleTerms.l2());
+        Bindings.studentTrainers(binder()).addBinding("kd").toInstance(KdTrainer::new);
+      }
+    };
+  }
+}
