@@ -1,0 +1,42 @@
+package dev.rgal.engine.bench;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * Resident memory of this process from {@code /proc/self/status} (Linux). DJL's native memory is
+ * invisible to the JVM heap figures, so RSS is the number that shows leaks.
+ */
+public final class ProcessMemory {
+  private ProcessMemory() {}
+
+  /** Current resident set size in bytes, or −1 where /proc is not available. */
+  public static long rssBytes() {
+    return field("VmRSS:");
+  }
+
+  /** Peak resident set size in bytes ("high water mark"), or −1. */
+  public static long peakRssBytes() {
+    return field("VmHWM:");
+  }
+
+  private static long field(String name) {
+    try {
+      for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+        if (line.startsWith(name)) {
+          String[] parts = line.substring(name.length()).trim().split("\\s+");
+          return Long.parseLong(parts[0]) * 1024L;
+        }
+      }
+    } catch (IOException | RuntimeException e) {
+      return -1;
+    }
+    return -1;
+  }
+
+  /** Bytes as MiB with one decimal. */
+  public static String mib(long bytes) {
+    return bytes < 0 ? "n/a" : String.format(java.util.Locale.ROOT, "%.1f MiB", bytes / 1048576.0);
+  }
+}
