@@ -1,0 +1,65 @@
+package dev.rgal.engine.zoo;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.AbstractBlock;
+import ai.djl.nn.Block;
+import ai.djl.nn.Parameter;
+import ai.djl.training.ParameterStore;
+import ai.djl.util.PairList;
+import java.util.Map;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Base of every zoo block. Each layer knows its PyTorch module name and the shapes of its
+ * parameters at construction, so initialisation needs no shape inference, and the forward is a
+ * direct call ({@link #apply}) instead of DJL's generic {@code forward}, which would re-check
+ * initialisation of the whole subtree on every training call.
+ *
+ * <p>Parameters are read straight from {@link Parameter#getArray()} (single device), so weights
+ * copied into those arrays in place are seen immediately.
+ */
+abstract class Layer extends AbstractBlock {
+
+  /** The forward of this layer; {@code params} carries the per-forward BN-statistics sink. */
+  abstract NDArray apply(NDArray x, boolean training, @Nullable PairList<String, Object> params);
+
+  /** Adds this layer's PyTorch state-dict entries, in registration order. */
+  void collectStateDict(Map<String, Parameter> out) {
+    for (Block child : getChildren().values()) {
+      ((Layer) child).collectStateDict(out);
+    }
+  }
+
+  @Override
+  protected NDList forwardInternal(
+      ParameterStore ps, NDList inputs, boolean training, @Nullable PairList<String, Object> params) {
+    return new NDList(apply(inputs.singletonOrThrow(), training, params));
+  }
+
+  @Override
+  protected void initializeChildBlocks(NDManager manager, DataType dataType, Shape... inputShapes) {
+    // parameter shapes are fixed at construction, so children ignore the input shape
+    for (Block child : getChildren().values()) {
+      child.initialize(manager, dataType, inputShapes);
+    }
+  }
+
+  @Override
+  public Shape[] getOutputShapes(Shape[] inputShapes) {
+    throw new UnsupportedOperationException(
+        getClass().getSimpleName() + " does not infer shapes; use ZooNet.info()");
+  }
+
+  /** Shortcut for subclasses: a child's forward. */
+  static NDArray run(Layer l, NDArray x, boolean training, @Nullable PairList<String, Object> p) {
+    return l.apply(x, training, p);
+  }
+
+  static Parameter param(String name, Parameter.Type type, Shape shape, ai.djl.training.initializer.Initializer init) {
+    return Parameter.builder().setName(name).setType(type).optShape(shape).optInitializer(init).build();
+  }
+}
