@@ -57,13 +57,13 @@ public final class BnStatisticsTerm implements SynthesisTerm {
       BnStatistics s = layers.get(i);
       mixed.add(new BnStatistics(s.layer(), s.runningMean(), s.runningVar(),
           s.batchMean().mul(1 - m).add(emaMean.get(i).mul(m)),
-          s.batchVar().mul(1 - m).add(emaVar.get(i).mul(m))));
+          s.batchVar().mul(1 - m).add(emaVar.get(i).mul(m)), s.instanceMean()));
     }
     return Losses.bnStatistics(mixed);
   }
 
   @Override
-  public void afterCall(SynthesisStep lastStep) {
+  public void afterCall(SynthesisStep lastStep, NDArray keptImages) {
     if (momentum == 0) {
       return;
     }

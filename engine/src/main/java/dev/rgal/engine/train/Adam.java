@@ -12,6 +12,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Adam exactly as {@code torch.optim.Adam} (L2 weight decay added to the gradient, bias
@@ -29,6 +30,7 @@ public final class Adam implements Stateful, AutoCloseable {
   private final List<NDArray> m = new ArrayList<>();
   private final List<NDArray> v = new ArrayList<>();
   private long steps;
+  private float lrScale = 1f;
 
   /**
    * @param groups weights with their own learning rate each (e.g. generator at lr_g, z at lr_z)
@@ -68,8 +70,21 @@ public final class Adam implements Stateful, AutoCloseable {
     return weights;
   }
 
-  /** One update from the accumulated gradients. */
+  /** Multiplies every group's learning rate by {@code scale} from the next step on (schedules). */
+  public void setLearningRateScale(double scale) {
+    lrScale = (float) scale;
+  }
+
+  /** One update from the accumulated gradients (which are then zeroed). */
   public void step() {
+    step(null);
+  }
+
+  /**
+   * One update from explicit gradients, one per weight in order (e.g. a meta-gradient summed over
+   * inner steps); null means the weights' accumulated gradients.
+   */
+  public void step(@Nullable List<NDArray> gradients) {
     steps++;
     float bc1 = (float) (1 - Math.pow(beta1, steps));
     float bc2Sqrt = (float) Math.sqrt(1 - Math.pow(beta2, steps));
@@ -77,7 +92,7 @@ public final class Adam implements Stateful, AutoCloseable {
       boolean first = m.isEmpty();
       for (int i = 0; i < weights.size(); i++) {
         NDArray w = weights.get(i);
-        try (NDArray raw = w.getGradient()) {
+        try (NDArray raw = gradients == null ? w.getGradient() : gradients.get(i).duplicate()) {
           NDArray g = weightDecay == 0 ? raw : raw.add(w.mul(weightDecay));
           if (first) {
             NDArray mi = g.mul(1 - beta1);
@@ -91,7 +106,7 @@ public final class Adam implements Stateful, AutoCloseable {
             v.get(i).muli(beta2).addi(g.square().muli(1 - beta2));
           }
           try (NDArray denom = v.get(i).sqrt().divi(bc2Sqrt).addi(eps);
-              NDArray update = m.get(i).mul(learningRates.get(i) / bc1).divi(denom)) {
+              NDArray update = m.get(i).mul(learningRates.get(i) * lrScale / bc1).divi(denom)) {
             w.subi(update);
           }
           if (g != raw) {

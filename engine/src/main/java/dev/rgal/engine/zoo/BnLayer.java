@@ -70,7 +70,9 @@ final class BnLayer extends Layer {
         : x.swapAxes(0, 1).reshape(channels, -1);
     NDArray mean = flat.mean(new int[] {1});
     NDArray var = flat.sub(mean.reshape(channels, 1)).square().mean(new int[] {1});
-    return new BnStatistics(torchName, runningMean.getArray(), runningVar.getArray(), mean, var);
+    long n = x.getShape().get(0);
+    NDArray instance = x.getShape().dimension() == 2 ? x : x.reshape(n, channels, -1).mean(new int[] {2});
+    return new BnStatistics(torchName, runningMean.getArray(), runningVar.getArray(), mean, var, instance);
   }
 
   Parameter gamma() {

@@ -5,7 +5,16 @@ import ai.djl.ndarray.NDArray;
 /**
  * One BatchNorm layer during one forward: its running statistics and the statistics of its
  * <em>input</em> batch (mean over N, H, W and the biased variance), as DeepInversion's
- * BN-statistics loss needs them. The batch statistics stay attached to the autograd graph.
+ * BN-statistics loss needs them, plus the per-sample channel means of the input (CMI's instance
+ * features). The batch and instance statistics stay attached to the autograd graph.
+ *
+ * @param layer the layer's name
+ * @param runningMean [C] running mean
+ * @param runningVar [C] running variance
+ * @param batchMean [C] mean of the input over N, H, W
+ * @param batchVar [C] biased variance of the input over N, H, W
+ * @param instanceMean [N, C] mean of each sample's input over H, W
  */
 public record BnStatistics(
-    String layer, NDArray runningMean, NDArray runningVar, NDArray batchMean, NDArray batchVar) {}
+    String layer, NDArray runningMean, NDArray runningVar, NDArray batchMean, NDArray batchVar,
+    NDArray instanceMean) {}

@@ -7,6 +7,7 @@ import org.jspecify.annotations.Nullable;
 /**
  * One inner iteration of a synthesizer, as its loss terms see it.
  *
+ * @param context the call this iteration belongs to (networks, data, random source)
  * @param rawImages the images being optimised, before augmentation, in [0, 1] (pixels or
  *     generator output; gradients flow back through them)
  * @param views the augmented, normalised images both networks saw
@@ -19,7 +20,7 @@ import org.jspecify.annotations.Nullable;
  * @param warmup true during the warm-up calls
  */
 public record SynthesisStep(
-    NDArray rawImages, NDArray views, NDArray targets, Features teacher,
+    SynthesisContext context, NDArray rawImages, NDArray views, NDArray targets, Features teacher,
     @Nullable Features student, int call, int iteration, boolean warmup) {
   /** The student's features; fails if the synthesizer did not run the student. */
   public Features requireStudent() {

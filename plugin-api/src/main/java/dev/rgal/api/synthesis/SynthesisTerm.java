@@ -31,6 +31,12 @@ public interface SynthesisTerm extends Stateful {
     return List.of();
   }
 
-  /** Called once at the end of each synthesize() call with the last iteration's step. */
-  default void afterCall(SynthesisStep lastStep) {}
+  /**
+   * Called once at the end of each synthesize() call, while the last iteration's arrays are still
+   * open.
+   *
+   * @param lastStep the last inner iteration
+   * @param keptImages the un-augmented images the call returns (the lowest-loss iterate), [0, 1]
+   */
+  default void afterCall(SynthesisStep lastStep, NDArray keptImages) {}
 }

@@ -1,0 +1,156 @@
+package dev.rgal.fast;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import dev.rgal.api.ComponentRequest;
+import dev.rgal.api.DataSpec;
+import dev.rgal.api.Settings;
+import dev.rgal.api.WeightedTerm;
+import dev.rgal.api.synthesis.SynthesisContext;
+import dev.rgal.api.synthesis.SynthesisTerm;
+import dev.rgal.api.synthesis.Synthesizer;
+import dev.rgal.api.synthesis.SyntheticBatch;
+import dev.rgal.engine.data.BatchAugment;
+import dev.rgal.engine.data.Normalization;
+import dev.rgal.engine.synthesis.BestIterate;
+import dev.rgal.engine.synthesis.InnerStep;
+import dev.rgal.engine.synthesis.ViewAugmenter;
+import dev.rgal.engine.train.Adam;
+import dev.rgal.engine.train.KdTrainer;
+import dev.rgal.engine.zoo.Generator;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import ai.djl.ndarray.NDList;
+import ai.djl.nn.Parameter;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The Fast synthesizer ({@code spec/baseline-methods.md} §3.2). Each call copies the persistent
+ * meta-generator, adapts the copy and a fresh latent z for {@code gSteps} inner Adam steps
+ * (generator at {@code lrG}, z at {@code lrZ}, betas (0.5, 0.999), new every call), keeps the
+ * lowest-loss iterate, and updates the meta-generator with the first-order MAML gradient — the sum
+ * of the inner gradients at every adapted point — through a persistent Adam at {@code metaLr}.
+ *
+ * <p>Settings: {@code gSteps} (5), {@code lrG} (3e-3), {@code lrZ} (1e-2), {@code metaLr}
+ * (lrG·gSteps), {@code nz} (256), {@code ngf} (64), {@code augPadding} (4).
+ */
+final class FastSynthesizer implements Synthesizer {
+  private final int gSteps;
+  private final double lrG;
+  private final double lrZ;
+  private final int nz;
+  private final int ngf;
+  private final int augPadding;
+  private final DataSpec data;
+  private final Generator meta;
+  private final Adam metaAdam;
+
+  FastSynthesizer(ComponentRequest r) {
+    Settings s = r.settings();
+    gSteps = s.getInt("gSteps", 5);
+    lrG = s.getDouble("lrG", 3e-3);
+    lrZ = s.getDouble("lrZ", 1e-2);
+    nz = s.getInt("nz", 256);
+    ngf = s.getInt("ngf", 64);
+    augPadding = s.getInt("augPadding", 4);
+    data = r.data();
+    meta = Generator.builder().nz(nz).ngf(ngf).channels(data.channels()).imageSize(data.height()).build(r.manager());
+    metaAdam = Adam.of(List.of(new Adam.Group(KdTrainer.trainable(meta.block()), s.getDouble("metaLr", lrG * gSteps))),
+        0.5, 0.999, r.manager());
+  }
+
+  @Override
+  public SyntheticBatch synthesize(SynthesisContext ctx) {
+    NDManager call = ctx.manager();
+    int b = ctx.batchSize();
+    NDArray z = call.randomNormal(new Shape(b, nz));
+    z.setRequiresGradient(true);
+    int[] y = new int[b];
+    for (int i = 0; i < b; i++) {
+      y[i] = ctx.random().nextInt(data.numClasses());
+    }
+    NDArray targets = call.create(y);
+    Normalization norm = Normalization.of(data);
+    ViewAugmenter aug = (x, rnd) -> BatchAugment.cropAndFlip(x, augPadding, true, rnd);
+    try (Generator inner = Generator.builder().nz(nz).ngf(ngf).channels(data.channels()).imageSize(data.height()).build(call)) {
+      inner.copyFrom(meta);
+      List<NDArray> innerWeights = KdTrainer.trainable(inner.block());
+      List<NDArray> metaGrad = new ArrayList<>();
+      BestIterate best = new BestIterate(call);
+      try (Adam innerAdam = Adam.of(List.of(new Adam.Group(innerWeights, lrG), new Adam.Group(List.of(z), lrZ)), 0.5, 0.999, call)) {
+        NDManager previous = null;
+        InnerStep.Outcome last = null;
+        for (int it = 0; it < gSteps; it++) {
+          NDManager scope = call.newSubManager();
+          last = InnerStep.run(ctx, scope, m -> {
+            NDArray zi = z.duplicate();
+            zi.attach(m);
+            return inner.forward(zi, true);
+          }, targets, aug, norm, it, null);
+          best.offer(last.raw(), last.losses());
+          // first-order MAML: the meta-gradient is the sum of the inner gradients
+          for (int i = 0; i < innerWeights.size(); i++) {
+            NDArray g = innerWeights.get(i).getGradient();
+            if (metaGrad.size() <= i) {
+              g.attach(call);
+              metaGrad.add(g);
+            } else {
+              metaGrad.get(i).addi(g);
+              g.close();
+            }
+          }
+          innerAdam.step();
+          if (previous != null) {
+            previous.close();
+          }
+          previous = scope;
+        }
+        metaAdam.step(metaGrad);
+        for (WeightedTerm<SynthesisTerm> t : ctx.terms()) {
+          t.term().afterCall(last.step(), best.images());
+        }
+        if (previous != null) {
+          previous.close();
+        }
+      }
+      return new SyntheticBatch(best.images(), targets, best.losses());
+    }
+  }
+
+  @Override
+  public void saveState(DataOutputStream out) {
+    try {
+      byte[] bytes = new NDList(meta.stateDict().values().stream().map(Parameter::getArray).toList()).encode();
+      out.writeInt(bytes.length);
+      out.write(bytes);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    metaAdam.saveState(out);
+  }
+
+  @Override
+  public void loadState(DataInputStream in) {
+    try (NDManager tmp = meta.manager().newSubManager()) {
+      NDList saved = NDList.decode(tmp, in.readNBytes(in.readInt()));
+      int i = 0;
+      for (Parameter p : meta.stateDict().values()) {
+        // in place: the meta-optimiser holds these arrays
+        saved.get(i++).copyTo(p.getArray());
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    metaAdam.loadState(in);
+  }
+
+  @Override
+  public void close() {
+    metaAdam.close();
+    meta.close();
+  }
+}

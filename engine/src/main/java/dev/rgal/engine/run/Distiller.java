@@ -1,0 +1,360 @@
+package dev.rgal.engine.run;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import dev.rgal.api.Bindings.Registry;
+import dev.rgal.api.ComponentRequest;
+import dev.rgal.api.DataSpec;
+import dev.rgal.api.DfkdException;
+import dev.rgal.api.RunSpec;
+import dev.rgal.api.Settings;
+import dev.rgal.api.Stateful;
+import dev.rgal.api.TermSpec;
+import dev.rgal.api.WeightedTerm;
+import dev.rgal.api.model.ArchitectureFactory;
+import dev.rgal.api.model.FeatureNet;
+import dev.rgal.api.synthesis.SynthesisContext;
+import dev.rgal.api.synthesis.SynthesisTerm;
+import dev.rgal.api.synthesis.SynthesisTermFactory;
+import dev.rgal.api.synthesis.Synthesizer;
+import dev.rgal.api.synthesis.SynthesizerFactory;
+import dev.rgal.api.synthesis.SyntheticBatch;
+import dev.rgal.api.training.StudentContext;
+import dev.rgal.api.training.StudentTerm;
+import dev.rgal.api.training.StudentTermFactory;
+import dev.rgal.api.training.StudentTrainer;
+import dev.rgal.api.training.StudentTrainerFactory;
+import dev.rgal.api.training.TrainingSummary;
+import dev.rgal.api.tracking.TrackedRun;
+import dev.rgal.engine.data.Datasets;
+import dev.rgal.engine.data.ImageDataset;
+import dev.rgal.engine.data.InMemoryDataPool;
+import dev.rgal.engine.data.SampleGrid;
+import dev.rgal.engine.loss.NonFiniteLossException;
+import dev.rgal.engine.plugin.PluginHost;
+import dev.rgal.engine.progress.Progress;
+import dev.rgal.engine.spec.RunSpecJson;
+import dev.rgal.engine.teacher.Evaluation;
+import dev.rgal.engine.teacher.LoadedTeacher;
+import dev.rgal.engine.teacher.TeacherStore;
+import dev.rgal.engine.zoo.NetWeights;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Random;
+import java.util.function.Consumer;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Runs data-free distillations: the epoch loop of {@code DESIGN.md} — warm-up synthesis calls,
+ * then per epoch synthesis → pool → student training → evaluation on real test data →
+ * checkpoint → tracking. It knows no method by name: every component comes from the plugin
+ * registries. Not thread-safe; one run at a time per JVM (a DJL limit).
+ *
+ * <p>Files in the run directory: {@code spec.json}, {@code pool.bin} (uint8 images, appended per
+ * call), {@code checkpoint/} (written atomically after each epoch), {@code samples/epoch-NNN.png},
+ * {@code student.params} (final weights), {@code summary.json}.
+ */
+public final class Distiller {
+  private final PluginHost host;
+  private final Progress progress;
+
+  public Distiller(PluginHost host, Progress progress) {
+    this.host = host;
+    this.progress = progress;
+  }
+
+  /** Runs (or resumes) a distillation; {@code onEpoch} sees every completed epoch. */
+  public DistillResult run(DistillRequest request, Consumer<EpochReport> onEpoch) {
+    Path out = request.outDir();
+    RunSpec spec = request.spec();
+    Checkpoint.State resumed = null;
+    if (request.resume()) {
+      resumed = Checkpoint.read(out);
+      spec = RunSpecJson.parse(readString(out.resolve("spec.json")), "the run's spec.json");
+    } else {
+      prepareFreshRunDir(out);
+      Checkpoint.writeAtomically(out.resolve("spec.json"), RunSpecJson.toJsonString(spec));
+    }
+    Engine.getInstance().setRandomSeed((int) Seeds.derive(spec.seed(), "init", 0));
+    try (NDManager run = NDManager.newBaseManager()) {
+      Map<String, ArchitectureFactory> archs = host.registry(Registry.ARCHITECTURES, ArchitectureFactory.class);
+      LoadedTeacher teacher = TeacherStore.load(request.teacherDir(), archs, run);
+      DataSpec data = teacher.metadata().dataSpec();
+      ArchitectureFactory studentArch = host.require(Registry.ARCHITECTURES, ArchitectureFactory.class, spec.studentArch());
+      FeatureNet student = studentArch.create(run, data.channels(), data.height(), data.width(), data.numClasses());
+      try (Components c = Components.build(host, spec, teacher.net(), student, data, run)) {
+        InMemoryDataPool pool = InMemoryDataPool.open(out.resolve("pool.bin"), data, spec.kdAugmentation());
+        ImageDataset test = request.testDataDir() == null ? null
+            : Datasets.open(data.dataset(), request.testDataDir(), Datasets.Split.TEST);
+        if (test != null && (test.channels() != data.channels() || test.height() != data.height()
+            || test.width() != data.width())) {
+          throw new DfkdException("test data " + test.channels() + "×" + test.height() + "×" + test.width()
+              + " does not match the teacher's input " + data.channels() + "×" + data.height() + "×" + data.width()
+              + ": pass the test split of the dataset the teacher was trained on");
+        }
+        double teacherAcc = test == null ? Double.NaN : Evaluation.accuracy(teacher.net(), test, data, run);
+        Loop loop = new Loop(spec, teacher.net(), student, c, pool, test, data, out, request.tracked(), onEpoch);
+        if (resumed != null) {
+          loop.restore(resumed, run);
+        }
+        return loop.run(run, teacherAcc);
+      } finally {
+        student.close();
+        teacher.net().close();
+      }
+    }
+  }
+
+  private static void prepareFreshRunDir(Path out) {
+    try {
+      if (Files.exists(out.resolve("spec.json")) || Files.exists(out.resolve("checkpoint"))) {
+        throw new DfkdException("run directory " + out + " already holds a run: pass --resume " + out
+            + " to continue it, or choose another --out");
+      }
+      Files.createDirectories(out);
+      if (!Files.isWritable(out)) {
+        throw new DfkdException("cannot write to " + out + ": choose a writable --out directory");
+      }
+    } catch (IOException e) {
+      throw new DfkdException("cannot create run directory " + out + " (" + e.getMessage() + "): choose a writable --out directory");
+    }
+  }
+
+  private static String readString(Path p) {
+    try {
+      return Files.readString(p);
+    } catch (IOException e) {
+      throw new DfkdException("cannot read " + p + ": the run directory is incomplete; start a new run");
+    }
+  }
+
+  /** The run's components, built from the registries, closed together. */
+  static final class Components implements AutoCloseable {
+    final Synthesizer synthesizer;
+    final List<WeightedTerm<SynthesisTerm>> synthesisTerms;
+    final List<WeightedTerm<StudentTerm>> studentTerms;
+    final StudentTrainer trainer;
+
+    private Components(Synthesizer synthesizer, List<WeightedTerm<SynthesisTerm>> synthesisTerms,
+        List<WeightedTerm<StudentTerm>> studentTerms, StudentTrainer trainer) {
+      this.synthesizer = synthesizer;
+      this.synthesisTerms = synthesisTerms;
+      this.studentTerms = studentTerms;
+      this.trainer = trainer;
+    }
+
+    static Components build(PluginHost host, RunSpec spec, FeatureNet teacher, FeatureNet student,
+        DataSpec data, NDManager run) {
+      java.util.function.Function<Settings, ComponentRequest> req =
+          s -> new ComponentRequest(s, spec, teacher.info(), student.info(), data, run);
+      Synthesizer synth = host.require(Registry.SYNTHESIZERS, SynthesizerFactory.class, spec.synthesizer().name())
+          .create(req.apply(spec.synthesizer().settings()));
+      List<WeightedTerm<SynthesisTerm>> sTerms = new ArrayList<>();
+      for (TermSpec t : spec.synthesisTerms()) {
+        if (t.weight() != 0) {
+          SynthesisTerm term = host.require(Registry.SYNTHESIS_TERMS, SynthesisTermFactory.class, t.name())
+              .create(req.apply(t.settings()));
+          sTerms.add(new WeightedTerm<>(t.name(), t.weight(), term));
+        }
+      }
+      List<WeightedTerm<StudentTerm>> kTerms = new ArrayList<>();
+      for (TermSpec t : spec.studentTerms()) {
+        if (t.weight() != 0) {
+          StudentTerm term = host.require(Registry.STUDENT_TERMS, StudentTermFactory.class, t.name())
+              .create(req.apply(t.settings()));
+          kTerms.add(new WeightedTerm<>(t.name(), t.weight(), term));
+        }
+      }
+      StudentTrainer trainer = host.require(Registry.STUDENT_TRAINERS, StudentTrainerFactory.class, spec.trainer().name())
+          .create(req.apply(spec.trainer().settings()), student, kTerms);
+      return new Components(synth, sTerms, kTerms, trainer);
+    }
+
+    /** Everything with state, in a fixed order, for checkpoints. */
+    List<Stateful> stateful() {
+      List<Stateful> all = new ArrayList<>();
+      all.add(synthesizer);
+      synthesisTerms.forEach(t -> all.add(t.term()));
+      studentTerms.forEach(t -> all.add(t.term()));
+      all.add(trainer);
+      return all;
+    }
+
+    @Override
+    public void close() {
+      trainer.close();
+      synthesizer.close();
+    }
+  }
+
+  /** The mutable loop state of one run. */
+  private final class Loop {
+    final RunSpec spec;
+    final FeatureNet teacher;
+    final FeatureNet student;
+    final Components c;
+    final InMemoryDataPool pool;
+    final @Nullable ImageDataset test;
+    final DataSpec data;
+    final Path out;
+    final @Nullable TrackedRun tracked;
+    final Consumer<EpochReport> onEpoch;
+    int completedEpochs;
+    int calls;
+    double best = Double.NaN;
+    int bestEpoch = -1;
+    double synthMs;
+    double kdMs;
+    final List<EpochReport> history = new ArrayList<>();
+
+    Loop(RunSpec spec, FeatureNet teacher, FeatureNet student, Components c, InMemoryDataPool pool,
+        @Nullable ImageDataset test, DataSpec data, Path out, @Nullable TrackedRun tracked,
+        Consumer<EpochReport> onEpoch) {
+      this.spec = spec;
+      this.teacher = teacher;
+      this.student = student;
+      this.c = c;
+      this.pool = pool;
+      this.test = test;
+      this.data = data;
+      this.out = out;
+      this.tracked = tracked;
+      this.onEpoch = onEpoch;
+    }
+
+    void restore(Checkpoint.State s, NDManager run) {
+      completedEpochs = s.completedEpochs();
+      calls = s.calls();
+      best = s.best();
+      bestEpoch = s.bestEpoch();
+      synthMs = s.synthesisMillis();
+      kdMs = s.kdMillis();
+      history.addAll(s.history());
+      pool.truncate(s.poolSize());
+      Checkpoint.restoreComponents(out, student, c.stateful());
+    }
+
+    DistillResult run(NDManager run, double teacherAcc) {
+      RunSpec.Schedule sch = spec.schedule();
+      int totalCalls = sch.warmupCalls() + sch.epochs() * sch.synthesisCallsPerEpoch();
+      try (Progress.Task bar = progress.start("distill " + spec.method(), sch.epochs())) {
+        if (completedEpochs > 0) {
+          bar.step(completedEpochs, "resumed");
+        }
+        if (!Double.isNaN(teacherAcc)) {
+          bar.println(String.format(Locale.ROOT, "teacher accuracy %.2f%%", 100 * teacherAcc));
+        }
+        while (calls < sch.warmupCalls()) {
+          synthMs += synthesize(run, true, -1).millis;
+          bar.step(0, "warm-up call " + calls + "/" + sch.warmupCalls());
+        }
+        for (int epoch = completedEpochs; epoch < sch.epochs(); epoch++) {
+          Engine.getInstance().setRandomSeed((int) Seeds.derive(spec.seed(), "epoch", epoch));
+          double epochSynth = 0;
+          Map<String, Double> synthLosses = Map.of();
+          for (int k = 0; k < sch.synthesisCallsPerEpoch(); k++) {
+            CallResult r = synthesize(run, false, epoch);
+            epochSynth += r.millis;
+            synthLosses = r.losses;
+          }
+          long t0 = System.nanoTime();
+          TrainingSummary ts;
+          try (NDManager epochManager = run.newSubManager()) {
+            ts = c.trainer.trainEpoch(new StudentContext(teacher, student, pool, c.studentTerms, epoch,
+                sch.epochs(), epochManager, new Random(Seeds.derive(spec.seed(), "kd", epoch))));
+          }
+          double epochKd = (System.nanoTime() - t0) / 1e6;
+          double acc = test == null ? Double.NaN : Evaluation.accuracy(student, test, data, run);
+          if (!Double.isNaN(acc) && (Double.isNaN(best) || acc > best)) {
+            best = acc;
+            bestEpoch = epoch;
+          }
+          synthMs += epochSynth;
+          kdMs += epochKd;
+          Map<String, Double> losses = new LinkedHashMap<>(ts.meanLosses());
+          synthLosses.forEach((k, v) -> losses.put("synth." + k, v));
+          EpochReport rep = new EpochReport(epoch, sch.epochs(), acc, best, ts.learningRate(), epochSynth,
+              epochKd, pool.size(), losses);
+          history.add(rep);
+          completedEpochs = epoch + 1;
+          Checkpoint.write(out, new Checkpoint.State(completedEpochs, calls, pool.size(), best, bestEpoch,
+              synthMs, kdMs, history), student, c.stateful());
+          track(rep);
+          bar.step(1, test == null ? "" : String.format(Locale.ROOT, "acc %.2f%% best %.2f%%", 100 * acc, 100 * best));
+          bar.println(String.format(Locale.ROOT, "epoch %d/%d  student %s  kd %.4f  synth %.1fs  kd %.1fs  pool %d",
+              epoch + 1, sch.epochs(), test == null ? "n/a" : String.format(Locale.ROOT, "%.2f%%", 100 * acc),
+              ts.meanLosses().getOrDefault("total", Double.NaN), epochSynth / 1000, epochKd / 1000, pool.size()));
+          onEpoch.accept(rep);
+        }
+      }
+      Path weights = out.resolve("student.params");
+      NetWeights.save(student, weights);
+      double last = history.isEmpty() ? Double.NaN : history.get(history.size() - 1).accuracy();
+      DistillResult result = new DistillResult(out, weights, teacherAcc, last, best, bestEpoch,
+          synthMs / 60000, kdMs / 60000, pool.size(), history);
+      Checkpoint.writeAtomically(out.resolve("summary.json"), Checkpoint.summaryJson(result, spec));
+      if (calls != totalCalls) {
+        throw new IllegalStateException("made " + calls + " synthesis calls, expected " + totalCalls);
+      }
+      return result;
+    }
+
+    private void track(EpochReport rep) {
+      Path grid = out.resolve("samples").resolve(String.format(Locale.ROOT, "epoch-%03d.png", rep.epoch()));
+      if (tracked != null) {
+        Map<String, Double> m = new LinkedHashMap<>();
+        if (!Double.isNaN(rep.accuracy())) {
+          m.put("student_accuracy", rep.accuracy());
+          m.put("student_best_accuracy", rep.bestAccuracy());
+        }
+        m.put("lr", rep.learningRate());
+        m.put("synthesis_ms", rep.synthesisMillis());
+        m.put("kd_ms", rep.kdMillis());
+        m.put("pool_images", (double) rep.poolSize());
+        rep.losses().forEach((k, v) -> m.put("loss." + k, v));
+        tracked.logMetrics(rep.epoch(), m);
+        if (Files.exists(grid)) {
+          tracked.logArtifact(grid, "samples");
+        }
+      }
+    }
+
+    private CallResult synthesize(NDManager run, boolean warmup, int epoch) {
+      calls++;
+      long t0 = System.nanoTime();
+      List<WeightedTerm<SynthesisTerm>> active = c.synthesisTerms.stream()
+          .filter(t -> !warmup || t.term().activeDuringWarmup()).toList();
+      Map<String, Double> losses;
+      try (NDManager call = run.newSubManager()) {
+        SyntheticBatch b = c.synthesizer.synthesize(new SynthesisContext(teacher, student, active, data,
+            spec.schedule().synthesisBatchSize(), calls, warmup, call, new Random(Seeds.derive(spec.seed(), "synth", calls))));
+        NonFiniteLossException.check("synthesis call " + calls, b.losses());
+        pool.add(b.images());
+        losses = b.losses();
+        if (epoch >= 0) {
+          writeGrid(b.images(), b.targets(), epoch);
+        }
+      }
+      return new CallResult((System.nanoTime() - t0) / 1e6, losses);
+    }
+
+    private void writeGrid(NDArray images, NDArray targets, int epoch) {
+      Path grid = out.resolve("samples").resolve(String.format(Locale.ROOT, "epoch-%03d.png", epoch));
+      SampleGrid.write(grid, images, targets.toType(ai.djl.ndarray.types.DataType.INT32, false).toIntArray(), 4);
+    }
+  }
+
+  private record CallResult(double millis, Map<String, Double> losses) {}
+
+  static UncheckedIOException io(IOException e) {
+    return new UncheckedIOException(e);
+  }
+}
