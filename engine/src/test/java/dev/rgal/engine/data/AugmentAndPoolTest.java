@@ -102,7 +102,7 @@ class AugmentAndPoolTest {
   @Test
   void poolPersistsAndIgnoresATruncatedTrailingRecord() throws IOException {
     Path f = dir.resolve("pool.bin");
-    byte[] stored;
+    float[] stored;
     try (NDManager m = NDManager.newBaseManager();
         InMemoryDataPool pool = InMemoryDataPool.open(f, SPEC, new RunSpec.Augmentation(0, false))) {
       pool.add(ramp(m, 3));
