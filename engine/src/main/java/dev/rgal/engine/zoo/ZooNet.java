@@ -97,6 +97,20 @@ public final class ZooNet implements FeatureNet, NamedWeights {
     return unpack(body.features(x, training, params), sink);
   }
 
+  /**
+   * Multiply-accumulates of one forward pass per image (convolutions and linear layers), measured
+   * by running one image through the network.
+   */
+  public long macsPerImage() {
+    MacCounter counter = new MacCounter();
+    PairList<String, Object> params = new PairList<>();
+    params.add(MacCounter.KEY, counter);
+    try (NDManager m = manager.newSubManager()) {
+      body.features(m.zeros(new ai.djl.ndarray.types.Shape(1, info.channels(), info.height(), info.width())), false, params);
+    }
+    return counter.total();
+  }
+
   private static Features unpack(NDList out, List<BnStatistics> bn) {
     return new Features(out.get(0), out.get(1), out.subList(2, out.size()), bn);
   }

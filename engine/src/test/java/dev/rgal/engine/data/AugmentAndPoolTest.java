@@ -28,7 +28,7 @@ class AugmentAndPoolTest {
   private static NDArray ramp(NDManager m, int n) {
     float[] v = new float[n * 16];
     for (int i = 0; i < v.length; i++) {
-      v[i] = (i % 16 + 1) / 16f + (i / 16) * 0.001f;
+      v[i] = (i % 16) / 32f + (i / 16) * 0.08f;
     }
     return m.create(v, new Shape(n, 1, 4, 4));
   }

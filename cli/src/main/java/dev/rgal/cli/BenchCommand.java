@@ -1,0 +1,71 @@
+package dev.rgal.cli;
+
+import dev.rgal.api.Bindings.Registry;
+import dev.rgal.api.model.ArchitectureFactory;
+import dev.rgal.engine.bench.ProcessMemory;
+import dev.rgal.engine.bench.StepBenchmark;
+import dev.rgal.engine.plugin.PluginHost;
+import java.io.PrintWriter;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code rgal bench}: milliseconds per synthesis inner step and per KD step, GFLOP/s, RSS. */
+@Command(name = "bench", description = "Time a synthesis inner step and a KD step for a teacher/student pair; compare with the engine's matmul rate.")
+final class BenchCommand implements Callable<Integer> {
+  @Mixin CommonOptions common;
+  @Spec CommandSpec spec;
+
+  @Option(names = "--teacher-arch", defaultValue = "lenet5-bn", description = "Teacher architecture (default: ${DEFAULT-VALUE}).")
+  String teacherArch;
+
+  @Option(names = "--student-arch", defaultValue = "lenet5-half-bn", description = "Student architecture (default: ${DEFAULT-VALUE}).")
+  String studentArch;
+
+  @Option(names = "--input", defaultValue = "1x32x32", description = "Input C x H x W (default: ${DEFAULT-VALUE}).")
+  String input;
+
+  @Option(names = "--classes", defaultValue = "10", description = "Classes (default: ${DEFAULT-VALUE}).")
+  int classes;
+
+  @Option(names = "--batch", defaultValue = "256", description = "Batch size (default: ${DEFAULT-VALUE}).")
+  int batch;
+
+  @Option(names = "--ngf", defaultValue = "64", description = "Generator width (default: ${DEFAULT-VALUE}).")
+  int ngf;
+
+  @Option(names = "--repeats", defaultValue = "15", description = "Timed repetitions after 3 warm-up ones; the median is reported (default: ${DEFAULT-VALUE}).")
+  int repeats;
+
+  @Override
+  public Integer call() {
+    String[] dims = input.toLowerCase(Locale.ROOT).split("x");
+    if (dims.length != 3) {
+      throw new dev.rgal.api.DfkdException("--input must look like 3x32x32, got '" + input + "'");
+    }
+    int c = Integer.parseInt(dims[0]);
+    int h = Integer.parseInt(dims[1]);
+    int w = Integer.parseInt(dims[2]);
+    PrintWriter out = spec.commandLine().getOut();
+    try (PluginHost host = PluginHost.discover(common.pluginDirsOrDefault())) {
+      ArchitectureFactory t = host.require(Registry.ARCHITECTURES, ArchitectureFactory.class, teacherArch);
+      ArchitectureFactory s = host.require(Registry.ARCHITECTURES, ArchitectureFactory.class, studentArch);
+      StepBenchmark.Result r = StepBenchmark.run(t, s, new StepBenchmark.Setup(c, h, w, classes, batch, 256, ngf, 3, repeats));
+      out.printf(Locale.ROOT, "%s -> %s, input %dx%dx%d, batch %d, %d threads%n", teacherArch, studentArch, c, h, w, batch,
+          Runtime.getRuntime().availableProcessors());
+      out.printf(Locale.ROOT, "synthesis inner step: %.1f ms (median of %d)%n", r.synthesisStepMs(), repeats);
+      out.printf(Locale.ROOT, "KD step:              %.1f ms (median of %d), %.1f GFLOP -> %.1f GFLOP/s%n",
+          r.kdStepMs(), repeats, r.kdGflop(), r.kdGflops());
+      out.printf(Locale.ROOT, "engine matmul:        %.1f GFLOP/s (2048x2048 float32)  -> KD step at %.0f%% of it%n",
+          r.matmulGflops(), 100 * r.kdGflops() / r.matmulGflops());
+      out.printf(Locale.ROOT, "MACs per image: teacher %,d, student %,d; peak RSS %s%n",
+          r.teacherMacsPerImage(), r.studentMacsPerImage(), ProcessMemory.mib(r.peakRssBytes()));
+      out.flush();
+    }
+    return 0;
+  }
+}

@@ -1,0 +1,87 @@
+package dev.rgal.engine.run;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.rgal.api.DfkdException;
+import dev.rgal.api.RunSpec;
+import dev.rgal.engine.loss.NonFiniteLossException;
+import dev.rgal.engine.plugin.PluginHost;
+import dev.rgal.engine.progress.Progress;
+import dev.rgal.engine.teacher.TestTeachers;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** End-to-end runs of the epoch loop with a per-call generator on a real (small) teacher. */
+class DistillerTest {
+  static PluginHost host;
+  @TempDir Path tmp;
+  static final Path TEST_DATA = Path.of("/usr/share/datasets/fashion-mnist");
+
+  @BeforeAll
+  static void start() {
+    host = PluginHost.discover();
+  }
+
+  @AfterAll
+  static void stop() {
+    host.close();
+  }
+
+  private DistillResult run(RunSpec spec, Path out, List<EpochReport> seen) {
+    return new Distiller(host, Progress.silent())
+        .run(new DistillRequest(TestTeachers.lenet5bn(), spec, TEST_DATA, out, false, null), seen::add);
+  }
+
+  @Test
+  void studentLearnsFromSynthesisedImagesAloneAndRunsAreReproducible() throws Exception {
+    RunSpec spec = new MethodResolver(host).resolve("test", null, Map.of());
+    List<EpochReport> seen = new ArrayList<>();
+    DistillResult a = run(spec, tmp.resolve("a"), seen);
+    assertEquals(3, seen.size());
+    assertEquals(128 * 4, a.imagesSynthesized(), "one warm-up call and one call per epoch");
+    assertTrue(a.lastAccuracy() > 0.25, "student accuracy on real test images " + a.lastAccuracy());
+    assertTrue(seen.get(2).losses().get("kd") < seen.get(0).losses().get("kd"), "KD loss decreases");
+    assertTrue(Files.isRegularFile(a.studentWeights()));
+    assertTrue(Files.isRegularFile(tmp.resolve("a/samples/epoch-002.png")));
+    assertTrue(Files.isRegularFile(tmp.resolve("a/summary.json")));
+    DistillResult b = run(spec, tmp.resolve("b"), new ArrayList<>());
+    assertEquals(a.lastAccuracy(), b.lastAccuracy(), 0.0, "same seed, same metrics");
+    assertEquals(a.history().get(1).losses(), b.history().get(1).losses());
+  }
+
+  @Test
+  void aNanTermStopsTheRunNamingItAndKeepsTheLastGoodCheckpoint() {
+    RunSpec spec = new MethodResolver(host).resolve("test", null,
+        Map.of("synthesisTerms.test-nan.weight", "1", "synthesisTerms.test-nan.settings.fromCall", "3"));
+    Path out = tmp.resolve("nan");
+    NonFiniteLossException e = assertThrows(NonFiniteLossException.class, () -> run(spec, out, new ArrayList<>()));
+    assertTrue(e.getMessage().contains("'test-nan'"), e.getMessage());
+    // calls 1 (warm-up) and 2 (epoch 0) were fine: epoch 0 is checkpointed
+    assertEquals(1, Checkpoint.read(out).completedEpochs());
+  }
+
+  @Test
+  void aSecondRunIntoTheSameDirectoryIsRefused() {
+    RunSpec spec = new MethodResolver(host).resolve("test", null, Map.of("schedule.epochs", "1", "schedule.kdStepsPerEpoch", "2"));
+    run(spec, tmp.resolve("x"), new ArrayList<>());
+    DfkdException e = assertThrows(DfkdException.class, () -> run(spec, tmp.resolve("x"), new ArrayList<>()));
+    assertTrue(e.getMessage().contains("--resume"), e.getMessage());
+  }
+
+  @Test
+  void unknownMethodListsKnownOnes() {
+    DfkdException e = assertThrows(DfkdException.class, () -> new MethodResolver(host).resolve("nope+rgal", null, Map.of()));
+    assertTrue(e.getMessage().contains("no plugin provides method 'nope'") && e.getMessage().contains("test"), e.getMessage());
+    e = assertThrows(DfkdException.class, () -> new MethodResolver(host).resolve("test+rgal", null, Map.of()));
+    assertTrue(e.getMessage().startsWith("no plugin provides extension 'rgal'"), e.getMessage());
+  }
+}
