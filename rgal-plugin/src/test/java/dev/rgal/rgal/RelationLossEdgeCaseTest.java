@@ -284,6 +284,29 @@ class RelationLossEdgeCaseTest {
   }
 
   @Test
+  void noGradientReachesTheSamplerEmbeddings() {
+    try (NDManager m = root.newSubManager()) {
+      Random r = new Random(6);
+      NDArray f = randn(m, r, 10, 4);
+      NDArray logits = randn(m, r, 10, 3);
+      f.setRequiresGradient(true);
+      logits.setRequiresGradient(true);
+      NDArray y = labels(m, 0, 0, 0, 1, 1, 1, 2, 2, 2, 2);
+      try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+        gc.backward(RelationLoss.forStudent(2).loss(List.of(f), logits, y));
+      }
+      for (float g : logits.getGradient().toFloatArray()) {
+        assertEquals(0f, g);
+      }
+      double sumAbs = 0;
+      for (float g : f.getGradient().toFloatArray()) {
+        sumAbs += Math.abs(g);
+      }
+      assertTrue(sumAbs > 0, "the features do get a gradient");
+    }
+  }
+
+  @Test
   void rejectsBadShapes() {
     try (NDManager m = root.newSubManager()) {
       NDArray y = labels(m, 0, 0, 1);
