@@ -57,6 +57,8 @@ public interface NegativeDraws {
 
 /** Inverse-CDF sampling of every row at once. */
 final class CategoricalDraws implements NegativeDraws {
+  private static final double SHRINK = 1.0 - 0x1p-20;
+
   private final Random random;
 
   CategoricalDraws(Random random) {
@@ -70,29 +72,27 @@ final class CategoricalDraws implements NegativeDraws {
       throw new IllegalArgumentException("probRows must be [P, N], got " + shape);
     }
     int rows = Math.toIntExact(shape.get(0));
-    long cols = shape.get(1);
     NDManager manager = probRows.getManager();
     if (rows == 0) {
       return manager.create(new long[0], new Shape(0));
     }
     double[] u = new double[rows];
     for (int i = 0; i < rows; i++) {
-      u[i] = random.nextDouble();
+      // Shrink [0, 1) slightly so that u·total stays strictly below total after rounding, in
+      // float32 as in float64 (a bias of 1e-6, irrelevant for sampling).
+      u[i] = random.nextDouble() * SHRINK;
     }
     try (NDManager tmp = manager.newSubManager()) {
-      NDArray p = probRows.stopGradient().toType(DataType.FLOAT64, true);
+      NDArray p = probRows.stopGradient();
       p.attach(tmp);
       NDArray cum = p.cumSum(1);
-      // Scale by the row total so rounding in the cumulative sum can never leave u beyond it.
+      // Scale by the row's own cumulative total so rows need not sum to exactly 1.
       NDArray total = cum.get(":, -1").reshape(rows, 1);
-      NDArray target = tmp.create(u, new Shape(rows, 1)).mul(total);
-      // Index = number of cumulative sums <= target; the first entry past target has p > 0.
-      NDArray count = cum.lte(target).toType(DataType.INT64, false).sum(new int[] {1});
-      // Guard the (rounding-only) case target == total: never step past the last nonzero entry.
-      NDArray positions = tmp.arange(0, Math.toIntExact(cols), 1, DataType.INT64).reshape(1, cols);
-      NDArray lastNonzero =
-          p.gt(0).toType(DataType.INT64, false).mul(positions).max(new int[] {1});
-      NDArray idx = count.minimum(lastNonzero);
+      NDArray target = tmp.create(u, new Shape(rows, 1)).toType(p.getDataType(), false).mul(total);
+      // Index = number of cumulative sums <= target. cum is non-decreasing and target < total,
+      // so the first entry past target exists and has p > 0 (zero entries repeat the previous
+      // cumulative sum and are always counted, i.e. skipped).
+      NDArray idx = cum.lte(target).toType(DataType.INT64, false).sum(new int[] {1});
       idx.attach(manager);
       return idx;
     }

@@ -103,8 +103,7 @@ public final class NegativeSampler {
     int n = Math.toIntExact(es.get(0));
     long k = es.get(1);
     if (labels.getShape().dimension() != 1 || labels.getShape().get(0) != n) {
-      throw new IllegalArgumentException(
-          "labels must be [" + n + "], got " + labels.getShape());
+      throw new IllegalArgumentException("labels must be [" + n + "], got " + labels.getShape());
     }
     NDManager out = embeddings.getManager();
     // DJL's where() does not broadcast on PyTorch: every operand below has the full shape.
@@ -143,11 +142,11 @@ public final class NegativeSampler {
       if (precision == SamplerPrecision.REPRODUCE_FLOAT32) {
         rowMax = logWeight.max(new int[] {1}, true); // whole row, before masking (as released)
       } else {
-        NDArray masked = NDArrays.where(window, logWeight, tmp.full(square, Float.NEGATIVE_INFINITY, dt));
-        rowMax = masked.max(new int[] {1}, true);
+        NDArray minusInf = tmp.full(square, Float.NEGATIVE_INFINITY, dt);
+        rowMax = NDArrays.where(window, logWeight, minusInf).max(new int[] {1}, true);
         // Rows without a windowed entry: any finite shift will do, their weights are all 0.
-        rowMax = NDArrays.where(
-                window.toType(DataType.INT64, false).sum(new int[] {1}, true).gt(0), rowMax, tmp.zeros(new Shape(n, 1), dt));
+        NDArray hasWindow = window.toType(DataType.INT64, false).sum(new int[] {1}, true).gt(0);
+        rowMax = NDArrays.where(hasWindow, rowMax, tmp.zeros(new Shape(n, 1), dt));
       }
       NDArray zero = tmp.zeros(square, dt);
       // where (not multiply): out-of-window entries may overflow exp in the well-defined mode.

@@ -171,8 +171,9 @@ public final class RelationLoss {
     }
     NDArray loss;
     if (p == 0) {
-      // No triplet: an exact 0 that is still part of the graph, so backward and sums work.
-      loss = features.get(0).sum().mul(0);
+      // No triplet: an exact +0 that is still part of the graph, so backward and sums work
+      // (adding +0 turns the -0 of a negative sum times 0 into +0).
+      loss = features.get(0).sum().mul(0).add(0);
     } else {
       loss = Objects.requireNonNull(perTriplet).mean();
     }
