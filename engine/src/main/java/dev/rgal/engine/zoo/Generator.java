@@ -251,7 +251,7 @@ public final class Generator implements NamedWeights, AutoCloseable {
     }
 
     /** Nearest-neighbour x2 upsampling: repeat every element twice along H and W. */
-    private static NDArray up2(NDArray x) {
+    static NDArray up2(NDArray x) {
       return x.repeat(2, 2).repeat(3, 2);
     }
 

@@ -11,6 +11,7 @@ import ai.djl.nn.Parameter;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 import java.util.Map;
+import java.util.function.Predicate;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -54,9 +55,23 @@ abstract class Layer extends AbstractBlock {
         getClass().getSimpleName() + " does not infer shapes; use ZooNet.info()");
   }
 
-  /** Shortcut for subclasses: a child's forward. */
-  static NDArray run(Layer l, NDArray x, boolean training, @Nullable PairList<String, Object> p) {
-    return l.apply(x, training, p);
+  /**
+   * Freezes or unfreezes the matching parameters, but never makes BN running statistics
+   * trainable (DJL's default would, and BN's in-place running update then fails under autograd).
+   */
+  @Override
+  public void freezeParameters(boolean freeze, Predicate<Parameter> pred) {
+    for (Parameter p : getParameters().values()) {
+      Parameter.Type t = p.getType();
+      if (t != Parameter.Type.RUNNING_MEAN && t != Parameter.Type.RUNNING_VAR && pred.test(p)) {
+        p.freeze(freeze);
+      }
+    }
+  }
+
+  @Override
+  public void freezeParameters(boolean freeze) {
+    freezeParameters(freeze, p -> true);
   }
 
   static Parameter param(String name, Parameter.Type type, Shape shape, ai.djl.training.initializer.Initializer init) {
