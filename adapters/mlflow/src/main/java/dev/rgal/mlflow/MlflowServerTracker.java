@@ -154,7 +154,7 @@ public final class MlflowServerTracker implements RunTracker {
   }
 
   private Optional<String> experimentId(String name, boolean create) {
-    Optional<Service.Experiment> found = client.getExperimentByName(name);
+    Optional<Service.Experiment> found = findExperiment(name);
     if (found.isPresent()) {
       if ("deleted".equals(found.get().getLifecycleStage())) {
         throw new DfkdException("experiment '" + name + "' is deleted on " + host()
@@ -169,12 +169,26 @@ public final class MlflowServerTracker implements RunTracker {
       return Optional.of(client.createExperiment(name));
     } catch (MlflowHttpException e) {
       // Another process created it between our lookup and our create.
-      Optional<Service.Experiment> again = client.getExperimentByName(name);
+      Optional<Service.Experiment> again = findExperiment(name);
       if (again.isPresent()) {
         return Optional.of(again.get().getExperimentId());
       }
       throw e;
     }
+  }
+
+  /**
+   * Looks an experiment up by exact name, deleted ones included. Uses experiments/search, not
+   * get-by-name: the 2.17.2 client retries every HTTP error three times and logs a warning for
+   * each, so a 404 for a new experiment would spam the log.
+   */
+  private Optional<Service.Experiment> findExperiment(String name) {
+    if (name.contains("'") && name.contains("\"")) {
+      return client.getExperimentByName(name);
+    }
+    String quoted = name.contains("'") ? "\"" + name + "\"" : "'" + name + "'";
+    var page = client.searchExperiments("name = " + quoted, Service.ViewType.ALL, 10, List.of());
+    return page.getItems().stream().filter(e -> e.getName().equals(name)).findFirst();
   }
 
   private TrackedRun fallBack(RunStart start) {
