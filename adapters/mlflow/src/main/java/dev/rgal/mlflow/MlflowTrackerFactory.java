@@ -1,0 +1,89 @@
+package dev.rgal.mlflow;
+
+import dev.rgal.api.DfkdException;
+import dev.rgal.api.tracking.RunTracker;
+import dev.rgal.api.tracking.RunTrackerFactory;
+import dev.rgal.api.tracking.TrackerConfig;
+import dev.rgal.engine.tracking.FileStoreTracker;
+import java.time.Duration;
+import java.util.function.Consumer;
+import java.util.function.Function;
+import org.jspecify.annotations.Nullable;
+import org.mlflow.tracking.creds.MlflowHostCredsProvider;
+
+/**
+ * Builds an {@link MlflowServerTracker} for an {@code http(s)} tracking URI; returns null for
+ * any other configuration (no URI, {@code file:}), which the embedded store handles.
+ *
+ * <p>When the server does not answer, it returns the embedded {@link FileStoreTracker} at
+ * {@link TrackerConfig#localStore()} and prints one warning naming that directory, or throws
+ * {@link DfkdException} when {@link TrackerConfig#required()}.
+ *
+ * <p>Immutable; the {@code with...} methods return changed copies.
+ */
+public final class MlflowTrackerFactory implements RunTrackerFactory {
+  private final Function<String, MlflowHostCredsProvider> creds;
+  private final Consumer<String> warnings;
+  private final Duration finishWait;
+
+  private MlflowTrackerFactory(Function<String, MlflowHostCredsProvider> creds,
+      Consumer<String> warnings, Duration finishWait) {
+    this.creds = creds;
+    this.warnings = warnings;
+    this.finishWait = finishWait;
+  }
+
+  /**
+   * Credentials from {@code MLFLOW_TRACKING_USERNAME/PASSWORD/TOKEN} (read when a tracker is
+   * created), warnings to standard error, and 30 s of retries at the end of a run.
+   */
+  public static MlflowTrackerFactory fromEnvironment() {
+    return new MlflowTrackerFactory(
+        uri -> MlflowCredentials.fromEnvironment(System.getenv()).provider(uri),
+        System.err::println, Duration.ofSeconds(30));
+  }
+
+  /** Uses fixed credentials instead of the environment's. */
+  public MlflowTrackerFactory withCredentials(MlflowCredentials credentials) {
+    return new MlflowTrackerFactory(credentials::provider, warnings, finishWait);
+  }
+
+  /**
+   * Uses a host-credentials provider built from the tracking URI (e.g. a Databricks-style
+   * provider, or one that refreshes a token); its host is the server's base URL.
+   */
+  public MlflowTrackerFactory withHostCreds(Function<String, MlflowHostCredsProvider> provider) {
+    return new MlflowTrackerFactory(provider, warnings, finishWait);
+  }
+
+  /** Sends one-line warnings (fall-back, outages) somewhere else than standard error. */
+  public MlflowTrackerFactory withWarnings(Consumer<String> sink) {
+    return new MlflowTrackerFactory(creds, sink, finishWait);
+  }
+
+  /** How long finishing a run keeps retrying an unreachable server before leaving a spool. */
+  public MlflowTrackerFactory withFinishWait(Duration wait) {
+    return new MlflowTrackerFactory(creds, warnings, wait);
+  }
+
+  @Override
+  public @Nullable RunTracker create(TrackerConfig config) {
+    String uri = config.trackingUri();
+    if (uri == null || !(uri.startsWith("http://") || uri.startsWith("https://"))) {
+      return null;
+    }
+    MlflowHostCredsProvider provider = creds.apply(uri);
+    ServerHttp probe = new ServerHttp(provider, Duration.ofSeconds(3), Duration.ofSeconds(10));
+    if (!probe.reachable()) {
+      if (config.required()) {
+        throw new DfkdException("MLflow server " + probe.host() + " is unreachable and tracking"
+            + " is required; start it (scripts/mlflow-server.sh start) or check the tracking URI");
+      }
+      FileStoreTracker local = FileStoreTracker.open(config.localStore());
+      warnings.accept("rgal: MLflow server " + probe.host() + " is unreachable; tracking runs in"
+          + " the embedded store " + local.root() + " instead");
+      return local;
+    }
+    return MlflowServerTracker.connect(config, provider, warnings, finishWait);
+  }
+}
