@@ -26,6 +26,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "distill", description = "Distil a student from a teacher without its training data.")
 final class DistillCommand implements Callable<Integer> {
   @Mixin CommonOptions common;
+  @Mixin TrackingOptions tracking;
   @Spec CommandSpec spec;
 
   @Option(names = "--teacher", paramLabel = "DIR", description = "Teacher directory (from 'rgal teacher').")
@@ -96,8 +97,12 @@ final class DistillCommand implements Callable<Integer> {
         }
         runDir = out;
       }
-      DistillResult r = new Distiller(host, new ConsoleProgress(common.quiet, System.out))
-          .run(new DistillRequest(teacher, runSpec, testData, runDir, resume != null, null), e -> {});
+      RunSpec fSpec = runSpec;
+      Path fDir = runDir;
+      String name = (resume != null ? "resume " : "") + runSpec.method() + " seed " + runSpec.seed();
+      DistillResult r = tracking.tracked(host, "rgal-distill", name, Map.of("run.dir", runDir.toAbsolutePath().toString()),
+          run -> new Distiller(host, new ConsoleProgress(common.quiet, System.out))
+              .run(new DistillRequest(teacher, fSpec, testData, fDir, resume != null, run), e -> {}));
       pw.printf(Locale.ROOT, "%n%s: teacher %s, student last %s, best %s (epoch %d)%n", runSpec.method().equals("resume") ? "resumed run" : runSpec.method(),
           pct(r.teacherAccuracy()), pct(r.lastAccuracy()), pct(r.bestAccuracy()), r.bestEpoch() + 1);
       pw.printf(Locale.ROOT, "synthesis %.2f min, KD %.2f min, %d images synthesised, peak RSS %s%n",

@@ -8,7 +8,9 @@ import dev.rgal.engine.teacher.TeacherRecipe;
 import dev.rgal.engine.teacher.TeacherTrainer;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
@@ -21,6 +23,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "teacher", description = "Train a teacher on real data and write a teacher directory (teacher.json + weights).")
 final class TeacherCommand implements Callable<Integer> {
   @Mixin CommonOptions common;
+  @Mixin TrackingOptions tracking;
   @Spec CommandSpec spec;
 
   @Option(names = "--dataset", defaultValue = "fashion-mnist", description = "fashion-mnist, mnist, cifar10 or cifar100 (default: ${DEFAULT-VALUE}).")
@@ -78,10 +81,29 @@ final class TeacherCommand implements Callable<Integer> {
       TeacherRecipe recipe = new TeacherRecipe(optimizer, lr, weightDecay, schedule, epochs, batchSize,
           cropPadding, !noFlip, seed);
       long t0 = System.nanoTime();
-      TeacherTrainer.Result r = TeacherTrainer.train(
-          new TeacherTrainer.Request(dataset, dataDir, arch, recipe, out, force, limit),
-          host.registry(Registry.ARCHITECTURES, ArchitectureFactory.class),
-          new ConsoleProgress(common.quiet, System.out), e -> {});
+      TeacherTrainer.Result r = tracking.tracked(host, "rgal-teacher", arch + " on " + dataset + " seed " + seed,
+          Map.of("kind", "teacher", "architecture", arch, "dataset", dataset), run -> {
+            if (run != null) {
+              Map<String, String> params = new LinkedHashMap<>(recipe.asMap());
+              params.put("architecture", arch);
+              params.put("dataset", dataset);
+              run.logParams(params);
+            }
+            TeacherTrainer.Result res = TeacherTrainer.train(
+                new TeacherTrainer.Request(dataset, dataDir, arch, recipe, out, force, limit),
+                host.registry(Registry.ARCHITECTURES, ArchitectureFactory.class),
+                new ConsoleProgress(common.quiet, System.out), e -> {
+                  if (run != null) {
+                    run.logMetrics(e.epoch(), Map.of("train_loss", e.trainLoss(), "test_accuracy", e.testAccuracy(),
+                        "epoch_seconds", e.seconds()));
+                  }
+                });
+            if (run != null) {
+              run.setTags(Map.of("teacher.sha256", res.metadata().weightsSha256()));
+              run.logArtifact(out.resolve(dev.rgal.engine.teacher.TeacherStore.METADATA), "");
+            }
+            return res;
+          });
       double secs = (System.nanoTime() - t0) / 1e9;
       pw.printf(Locale.ROOT, "teacher %s on %s: test accuracy %.2f%% after %d epochs (%.1f s, %.1f s/epoch, peak RSS %s)%n",
           arch, dataset, 100 * r.metadata().testAccuracy(), epochs, secs, secs / epochs,

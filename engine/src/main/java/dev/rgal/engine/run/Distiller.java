@@ -101,6 +101,13 @@ public final class Distiller {
               + ": pass the test split of the dataset the teacher was trained on");
         }
         double teacherAcc = test == null ? Double.NaN : Evaluation.accuracy(teacher.net(), test, data, run);
+        if (request.tracked() != null) {
+          request.tracked().setTags(RunProvenance.tags(spec, teacher.metadata()));
+          request.tracked().logParams(RunProvenance.params(spec, teacher.metadata(), host));
+          if (!Double.isNaN(teacherAcc)) {
+            request.tracked().logMetrics(0, Map.of("teacher_accuracy", teacherAcc));
+          }
+        }
         Loop loop = new Loop(spec, teacher.net(), student, c, pool, test, data, out, request.tracked(), onEpoch);
         if (resumed != null) {
           loop.restore(resumed, run);
@@ -301,6 +308,22 @@ public final class Distiller {
       DistillResult result = new DistillResult(out, weights, teacherAcc, last, best, bestEpoch,
           synthMs / 60000, kdMs / 60000, pool.size(), history);
       Checkpoint.writeAtomically(out.resolve("summary.json"), Checkpoint.summaryJson(result, spec));
+      Path plot = out.resolve("accuracy.png");
+      AccuracyPlot.write(plot, history, teacherAcc, spec.method() + " (seed " + spec.seed() + ")");
+      if (tracked != null) {
+        Map<String, Double> fin = new LinkedHashMap<>();
+        fin.put("final.last_accuracy", last);
+        fin.put("final.best_accuracy", best);
+        fin.put("final.synthesis_minutes", result.synthesisMinutes());
+        fin.put("final.kd_minutes", result.kdMinutes());
+        fin.put("final.images_synthesized", (double) result.imagesSynthesized());
+        fin.values().removeIf(v -> v.isNaN());
+        tracked.logMetrics(spec.schedule().epochs(), fin);
+        tracked.logArtifact(weights, "");
+        tracked.logArtifact(out.resolve("spec.json"), "");
+        tracked.logArtifact(out.resolve("summary.json"), "");
+        tracked.logArtifact(plot, "");
+      }
       if (calls != totalCalls) {
         throw new IllegalStateException("made " + calls + " synthesis calls, expected " + totalCalls);
       }

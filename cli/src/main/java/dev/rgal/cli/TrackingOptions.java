@@ -1,0 +1,67 @@
+package dev.rgal.cli;
+
+import dev.rgal.api.tracking.RunStart;
+import dev.rgal.api.tracking.RunStatus;
+import dev.rgal.api.tracking.RunTracker;
+import dev.rgal.api.tracking.TrackedRun;
+import dev.rgal.engine.plugin.PluginHost;
+import dev.rgal.engine.tracking.Trackers;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.function.Function;
+import org.jspecify.annotations.Nullable;
+import picocli.CommandLine.Option;
+
+/** Where a command's runs are tracked. */
+final class TrackingOptions {
+  @Option(names = "--tracking-uri", paramLabel = "URI",
+      description = "MLflow tracking server (default: $MLFLOW_TRACKING_URI, else the local store).")
+  @Nullable String trackingUri;
+
+  @Option(names = "--experiment", paramLabel = "NAME", description = "Experiment name (created if missing).")
+  @Nullable String experiment;
+
+  @Option(names = "--mlruns", paramLabel = "DIR", defaultValue = "mlruns",
+      description = "Local store in MLflow's file layout, used without a server (default: ${DEFAULT-VALUE}).")
+  Path localStore = Path.of("mlruns");
+
+  @Option(names = "--tracking-required", description = "Fail instead of falling back to the local store when the server is unreachable.")
+  boolean required;
+
+  @Option(names = "--no-tracking", description = "Do not track the run.")
+  boolean off;
+
+  RunTracker tracker(PluginHost host) {
+    return Trackers.open(host, trackingUri, localStore, required);
+  }
+
+  /**
+   * Runs {@code body} inside a tracked run (or none with --no-tracking) and ends the run FINISHED,
+   * FAILED on an exception, KILLED when the JVM is interrupted (Ctrl-C, kill).
+   */
+  <T> T tracked(PluginHost host, String defaultExperiment, String runName, Map<String, String> tags,
+      Function<@Nullable TrackedRun, T> body) {
+    if (off) {
+      return body.apply(null);
+    }
+    TrackedRun run = tracker(host).start(new RunStart(experiment == null ? defaultExperiment : experiment, runName, tags));
+    Thread killed = new Thread(() -> run.finish(RunStatus.KILLED), "rgal-run-killed");
+    Runtime.getRuntime().addShutdownHook(killed);
+    try {
+      T result = body.apply(run);
+      run.finish(RunStatus.FINISHED);
+      return result;
+    } catch (RuntimeException | Error e) {
+      run.finish(RunStatus.FAILED);
+      throw e;
+    } finally {
+      try {
+        Runtime.getRuntime().removeShutdownHook(killed);
+      } catch (IllegalStateException shuttingDown) {
+        // the hook is already running and marks the run KILLED
+      }
+      run.close();
+      System.err.println("run tracked at " + run.location());
+    }
+  }
+}
