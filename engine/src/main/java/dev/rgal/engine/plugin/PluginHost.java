@@ -215,17 +215,21 @@ public final class PluginHost implements AutoCloseable {
 
   /**
    * Looks up one component, failing with the message users see when a plugin is missing, e.g.
-   * "no plugin provides synthesizer 'fast'; known: cmi, deepinversion".
+   * "no plugin provides component 'fast' (a synthesizer); known synthesizers: cmi, deepinversion".
    */
   public <T> T require(Registry registry, Class<T> type, String name) {
     Map<String, T> map = registry(registry, type);
     T value = map.get(name);
     if (value == null) {
-      throw new DfkdException("no plugin provides " + registry.label() + " '" + name + "'; known "
+      throw new DfkdException("no plugin provides component '" + name + "' (" + article(registry.label()) + "); known "
           + registry.label() + "s: " + (map.isEmpty() ? "(none)" : String.join(", ", map.keySet()))
           + " (add the plugin jar to the class path or --plugin-dir)");
     }
     return value;
+  }
+
+  private static String article(String noun) {
+    return ("aeiou".indexOf(noun.charAt(0)) >= 0 ? "an " : "a ") + noun;
   }
 
   /** The plugin that contributed a component, for provenance. */

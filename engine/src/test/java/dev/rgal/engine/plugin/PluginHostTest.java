@@ -35,7 +35,7 @@ class PluginHostTest {
     try (PluginHost host = PluginHost.discover(List.of(tmp.resolve("missing")))) {
       DfkdException e = assertThrows(DfkdException.class,
           () -> host.require(Registry.SYNTHESIZERS, SynthesizerFactory.class, "noise"));
-      assertTrue(e.getMessage().startsWith("no plugin provides synthesizer 'noise'"), e.getMessage());
+      assertTrue(e.getMessage().startsWith("no plugin provides component 'noise' (a synthesizer)"), e.getMessage());
     }
   }
 

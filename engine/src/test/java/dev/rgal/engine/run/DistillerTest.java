@@ -80,8 +80,8 @@ class DistillerTest {
   @Test
   void unknownMethodListsKnownOnes() {
     DfkdException e = assertThrows(DfkdException.class, () -> new MethodResolver(host).resolve("nope+rgal", null, Map.of()));
-    assertTrue(e.getMessage().contains("no plugin provides method 'nope'") && e.getMessage().contains("test"), e.getMessage());
+    assertTrue(e.getMessage().contains("no plugin provides component 'nope' (a method)") && e.getMessage().contains("test"), e.getMessage());
     e = assertThrows(DfkdException.class, () -> new MethodResolver(host).resolve("test+rgal", null, Map.of()));
-    assertTrue(e.getMessage().startsWith("no plugin provides extension 'rgal'"), e.getMessage());
+    assertTrue(e.getMessage().startsWith("no plugin provides component 'rgal' (an extension)"), e.getMessage());
   }
 }

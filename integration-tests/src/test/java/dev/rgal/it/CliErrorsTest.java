@@ -1,0 +1,79 @@
+package dev.rgal.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.zip.GZIPOutputStream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Bad input at the command line: one line naming problem and fix, exit 1, no stack trace, nothing half-written. */
+class CliErrorsTest {
+  @TempDir Path tmp;
+
+  private static void assertOneLineError(Cli.Result r, String... fragments) {
+    assertEquals(1, r.exit(), r.err());
+    String errors = r.err().lines().filter(l -> l.startsWith("rgal: ")).reduce("", (a, b) -> a + b);
+    for (String f : fragments) {
+      assertTrue(errors.contains(f), "expected '" + f + "' in: " + r.err());
+    }
+    assertFalse(r.err().contains("\tat "), "no stack trace without --verbose: " + r.err());
+    assertEquals(1, r.err().lines().filter(l -> l.startsWith("rgal: ")).count(), r.err());
+  }
+
+  @Test
+  void unknownArchitectureListsKnownOnes() throws Exception {
+    Cli.Result r = Cli.run(tmp, "teacher", "--arch", "lenet9", "--epochs", "1", "--out", "t", "--no-tracking");
+    assertOneLineError(r, "unknown architecture 'lenet9'", "lenet5-bn", "resnet18");
+    assertFalse(Files.exists(tmp.resolve("t")));
+  }
+
+  @Test
+  void missingDatasetSaysHowToInstallIt() throws Exception {
+    Cli.Result r = Cli.run(tmp, "teacher", "--data-dir", tmp.resolve("nowhere").toString(), "--epochs", "1", "--out", "t", "--no-tracking");
+    assertOneLineError(r, "apt-get install dataset-fashion-mnist", "--data-dir");
+    assertFalse(Files.exists(tmp.resolve("t")));
+  }
+
+  @Test
+  void corruptIdxFilesAreNamed() throws Exception {
+    Path d = Files.createDirectories(tmp.resolve("data"));
+    for (String f : new String[] {"train-images-idx3-ubyte.gz", "train-labels-idx1-ubyte.gz", "t10k-images-idx3-ubyte.gz", "t10k-labels-idx1-ubyte.gz"}) {
+      try (GZIPOutputStream o = new GZIPOutputStream(Files.newOutputStream(d.resolve(f)))) {
+        o.write(new byte[] {0, 0, 8, 3, 0, 0, 0, 5}); // header announces 5 images, then ends
+      }
+    }
+    Cli.Result r = Cli.run(tmp, "teacher", "--data-dir", d.toString(), "--epochs", "1", "--out", "t", "--no-tracking");
+    assertOneLineError(r, "train-images-idx3-ubyte.gz");
+    assertFalse(Files.exists(tmp.resolve("t")));
+  }
+
+  @Test
+  void wrongTeacherDirectoryAndUnknownMethod() throws Exception {
+    Cli.Result r = Cli.run(tmp, "distill", "--teacher", "nope", "--method", "fast", "--out", "run", "--no-tracking");
+    assertOneLineError(r, "teacher directory nope does not exist");
+    r = Cli.run(tmp, "distill", "--teacher", "nope", "--method", "telepathy", "--out", "run", "--no-tracking");
+    assertOneLineError(r, "no plugin provides component 'telepathy' (a method)", "fast", "rgal");
+  }
+
+  @Test
+  void verboseShowsTheStackTrace() throws IOException, InterruptedException {
+    Cli.Result r = Cli.run(tmp, "teacher", "--arch", "lenet9", "--epochs", "1", "--out", "t", "--no-tracking", "--verbose");
+    assertEquals(1, r.exit());
+    assertTrue(r.err().contains("\tat "), r.err());
+  }
+
+  @Test
+  void helpAndPlugins() throws Exception {
+    Cli.Result r = Cli.run(tmp, "--help");
+    assertEquals(0, r.exit());
+    assertTrue(r.out().contains("distill") && r.out().contains("teacher") && r.out().contains("plugins"), r.out());
+    r = Cli.run(tmp, "plugins");
+    assertEquals(0, r.exit(), r.err());
+    assertTrue(r.out().contains("rgal") && r.out().contains("extensions:") && r.out().contains("fast"), r.out());
+  }
+}

@@ -1,0 +1,30 @@
+package dev.rgal.it;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/** A small real teacher, trained once per test JVM through the command line. */
+final class TinyTeacher {
+  private static Path dir;
+
+  private TinyTeacher() {}
+
+  static synchronized Path get() throws Exception {
+    if (dir == null) {
+      Path work = Files.createTempDirectory("rgal-it");
+      Cli.Result r = Cli.run(work, "teacher", "--epochs", "1", "--limit", "6000", "--out", "teacher", "--quiet", "--no-tracking");
+      if (r.exit() != 0) {
+        throw new IllegalStateException("teacher training failed: " + r.err());
+      }
+      dir = work.resolve("teacher");
+    }
+    return dir;
+  }
+
+  /** Overrides that shrink a preset to seconds. */
+  static String[] tiny(int epochs) {
+    return new String[] {"--epochs", String.valueOf(epochs), "--set", "schedule.kdStepsPerEpoch=20",
+        "--set", "schedule.kdBatchSize=64", "--set", "schedule.synthesisBatchSize=64",
+        "--set", "schedule.warmupCalls=1", "--set", "synthesizer.settings.gSteps=3"};
+  }
+}
