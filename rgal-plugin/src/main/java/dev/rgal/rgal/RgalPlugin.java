@@ -36,7 +36,9 @@ public final class RgalPlugin implements DfkdPlugin {
         // adds both at their released weights, so choosing the trainer alone is enough
         Bindings.studentTrainers(binder()).addBinding("rgal").toInstance((request, student, terms) -> {
           List<WeightedTerm<StudentTerm>> all = terms;
-          if (terms.stream().noneMatch(t -> t.name().startsWith("rgal-"))) {
+          // only when the spec names no RGAL student term at all: a term set to weight 0 is an
+          // explicit choice (ablation) and stays off
+          if (request.spec().studentTerms().stream().noneMatch(t -> t.name().startsWith("rgal-"))) {
             all = List.of(
                 new WeightedTerm<>("rgal-relation", RgalExtension.WEIGHT, new RelationStudentTerm(request)),
                 new WeightedTerm<>("rgal-cd", RgalExtension.WEIGHT, new ChannelDistillationTerm(request)));

@@ -62,13 +62,55 @@ import org.jspecify.annotations.Nullable;
  * call), {@code checkpoint/} (written atomically after each epoch), {@code samples/epoch-NNN.png},
  * {@code student.params} (final weights), {@code summary.json}.
  */
-public final class Distiller {
+public final class Distiller implements AutoCloseable {
   private final PluginHost host;
   private final Progress progress;
+  private final boolean ownsHost;
 
+  /** Uses an existing plugin host (the caller closes it). */
   public Distiller(PluginHost host, Progress progress) {
+    this(host, progress, false);
+  }
+
+  private Distiller(PluginHost host, Progress progress, boolean ownsHost) {
     this.host = host;
     this.progress = progress;
+    this.ownsHost = ownsHost;
+  }
+
+  /** A distiller over the plugins on the class path, reporting nothing; close it when done. */
+  public static Distiller create() {
+    return new Distiller(PluginHost.discover(), Progress.silent(), true);
+  }
+
+  /** A distiller over the class path and the jars in {@code pluginDirs}. */
+  public static Distiller create(List<Path> pluginDirs, Progress progress) {
+    return new Distiller(PluginHost.discover(pluginDirs), progress, true);
+  }
+
+  /**
+   * Resolves a method name with optional {@code +extension}s, an optional preset and overrides
+   * into a spec (see {@link MethodResolver}).
+   */
+  public RunSpec spec(String method, @Nullable String preset, Map<String, String> overrides) {
+    return new MethodResolver(host).resolve(method, preset, overrides);
+  }
+
+  /** Runs without a per-epoch listener. */
+  public DistillResult run(DistillRequest request) {
+    return run(request, e -> {});
+  }
+
+  /** The plugins this distiller sees. */
+  public PluginHost plugins() {
+    return host;
+  }
+
+  @Override
+  public void close() {
+    if (ownsHost) {
+      host.close();
+    }
   }
 
   /** Runs (or resumes) a distillation; {@code onEpoch} sees every completed epoch. */

@@ -1,0 +1,138 @@
+package dev.rgal.cli;
+
+import dev.rgal.api.DfkdException;
+import dev.rgal.api.RunSpec;
+import dev.rgal.api.tracking.RunRecord;
+import dev.rgal.engine.plugin.PluginHost;
+import dev.rgal.engine.progress.Progress;
+import dev.rgal.engine.run.DistillRequest;
+import dev.rgal.engine.run.DistillResult;
+import dev.rgal.engine.run.Distiller;
+import dev.rgal.engine.run.MethodResolver;
+import dev.rgal.engine.run.ResultsTable;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.Callable;
+import org.jspecify.annotations.Nullable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code rgal compare}: a grid of methods × variants × seeds, each cell a tracked run, then the ranked table. */
+@Command(name = "compare", description = "Run a grid of methods (and variants) over seeds, each a tracked run, and print the ranked table.")
+final class CompareCommand implements Callable<Integer> {
+  @Mixin CommonOptions common;
+  @Mixin TrackingOptions tracking;
+  @Spec CommandSpec spec;
+
+  @Option(names = "--teacher", required = true, paramLabel = "DIR", description = "Teacher directory.")
+  Path teacher;
+
+  @Option(names = "--methods", required = true, split = ",", paramLabel = "M", description = "Methods, e.g. fast,fast+rgal,cmi,cmi+rgal.")
+  List<String> methods;
+
+  @Option(names = "--seeds", split = ",", defaultValue = "0,1,2", description = "Seeds (default: ${DEFAULT-VALUE}).")
+  List<Long> seeds;
+
+  @Option(names = "--preset", paramLabel = "NAME", description = "Preset for the methods whose base method it belongs to (others use their default preset).")
+  @Nullable String preset;
+
+  @Option(names = "--variant", paramLabel = "NAME=K=V;K=V", description = "A named variant applied to every method, e.g. 'synth-only=studentTerms.rgal-relation.weight=0;studentTerms.rgal-cd.weight=0'. Repeatable; without any, one plain variant.")
+  List<String> variants = new ArrayList<>();
+
+  @Option(names = "--set", paramLabel = "KEY=VALUE", description = "Override for every cell.")
+  Map<String, String> overrides = new LinkedHashMap<>();
+
+  @Option(names = "--epochs", description = "KD epochs for every cell (overrides the presets).")
+  @Nullable Integer epochs;
+
+  @Option(names = "--test-data", paramLabel = "DIR", description = "Real test data for evaluation.")
+  @Nullable Path testData;
+
+  @Option(names = "--out", required = true, paramLabel = "DIR", description = "Directory for the cells' run directories.")
+  Path out;
+
+  record Variant(String name, Map<String, String> overrides) {}
+
+  static Variant parseVariant(String text) {
+    int eq = text.indexOf('=');
+    String name = eq < 0 ? text : text.substring(0, eq);
+    Map<String, String> o = new LinkedHashMap<>();
+    if (eq >= 0) {
+      for (String kv : text.substring(eq + 1).split(";")) {
+        int i = kv.indexOf('=');
+        if (i <= 0) {
+          throw new DfkdException("variant '" + name + "': '" + kv + "' is not KEY=VALUE; write NAME=K1=V1;K2=V2");
+        }
+        o.put(kv.substring(0, i).trim(), kv.substring(i + 1).trim());
+      }
+    }
+    return new Variant(name, o);
+  }
+
+  @Override
+  public Integer call() {
+    PrintWriter pw = spec.commandLine().getOut();
+    List<Variant> vs = variants.isEmpty() ? List.of(new Variant("", Map.of())) : variants.stream().map(CompareCommand::parseVariant).toList();
+    String experiment = tracking.experiment == null ? "rgal-compare" : tracking.experiment;
+    tracking.experiment = experiment;
+    String gridId = UUID.randomUUID().toString().substring(0, 8);
+    try (PluginHost host = PluginHost.discover(common.pluginDirsOrDefault())) {
+      MethodResolver resolver = new MethodResolver(host);
+      // resolve every cell first, so a bad method or key fails before hours of work
+      record Cell(String method, Variant variant, long seed, RunSpec spec) {}
+      List<Cell> cells = new ArrayList<>();
+      for (String m : methods) {
+        for (Variant v : vs) {
+          for (long seed : seeds) {
+            Map<String, String> o = new LinkedHashMap<>(overrides);
+            if (epochs != null) {
+              o.put("schedule.epochs", String.valueOf(epochs));
+            }
+            o.put("seed", String.valueOf(seed));
+            o.putAll(v.overrides());
+            String base = m.split("\\+")[0];
+            String p = preset != null && presetMethod(host, preset).equals(base) ? preset : null;
+            cells.add(new Cell(m, v, seed, resolver.resolve(m, p, o)));
+          }
+        }
+      }
+      ConsoleProgress console = new ConsoleProgress(common.quiet, System.out);
+      try (Progress.Task grid = console.start("compare " + cells.size() + " runs", cells.size())) {
+        for (Cell c : cells) {
+          String label = c.method() + (c.variant().name().isEmpty() ? "" : " [" + c.variant().name() + "]") + " seed " + c.seed();
+          Path dir = out.resolve((c.method() + (c.variant().name().isEmpty() ? "" : "-" + c.variant().name()) + "-seed" + c.seed())
+              .replaceAll("[^A-Za-z0-9+._-]", "_"));
+          Map<String, String> tags = new LinkedHashMap<>();
+          tags.put("variant", c.variant().name());
+          tags.put("compare.grid", gridId);
+          tags.put("run.dir", dir.toAbsolutePath().toString());
+          DistillResult r = tracking.tracked(host, experiment, label, tags, run -> new Distiller(host, Progress.silent())
+              .run(new DistillRequest(teacher, c.spec(), testData, dir, false, run), e -> {}));
+          grid.step(1, label);
+          grid.println(String.format(Locale.ROOT, "%-40s last %s  best %s  synth %.2f min  KD %.2f min",
+              label, DistillCommand.pct(r.lastAccuracy()), DistillCommand.pct(r.bestAccuracy()), r.synthesisMinutes(), r.kdMinutes()));
+        }
+      }
+      List<RunRecord> mine = tracking.tracker(host).searchRuns(experiment).stream()
+          .filter(r -> gridId.equals(r.tags().get("compare.grid"))).toList();
+      pw.println();
+      pw.print(ResultsTable.format(ResultsTable.rows(mine)));
+      pw.println("experiment '" + experiment + "'; 'rgal runs --experiment " + experiment + "' prints all of its runs again");
+      pw.flush();
+    }
+    return 0;
+  }
+
+  private static String presetMethod(PluginHost host, String name) {
+    return new MethodResolver(host).resolve("", name, Map.of()).method().split("\\+")[0];
+  }
+}

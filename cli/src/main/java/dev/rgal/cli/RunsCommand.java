@@ -1,0 +1,37 @@
+package dev.rgal.cli;
+
+import dev.rgal.engine.plugin.PluginHost;
+import dev.rgal.engine.run.ResultsTable;
+import java.io.PrintWriter;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
+
+/** {@code rgal runs}: the comparison table of an experiment, read from the tracking store alone. */
+@Command(name = "runs", description = "Print the ranked comparison table of an experiment from the tracking store (server or local), without re-running.")
+final class RunsCommand implements Callable<Integer> {
+  @Mixin CommonOptions common;
+  @Mixin TrackingOptions tracking;
+  @Spec CommandSpec spec;
+
+  @Override
+  public Integer call() {
+    PrintWriter out = spec.commandLine().getOut();
+    if (tracking.experiment == null) {
+      throw new dev.rgal.api.DfkdException("runs needs --experiment NAME");
+    }
+    String experimentName = tracking.experiment;
+    try (PluginHost host = PluginHost.discover(common.pluginDirsOrDefault())) {
+      var rows = ResultsTable.rows(tracking.tracker(host).searchRuns(experimentName));
+      if (rows.isEmpty()) {
+        out.println("no finished runs in experiment '" + experimentName + "'");
+      } else {
+        out.print(ResultsTable.format(rows));
+      }
+      out.flush();
+    }
+    return 0;
+  }
+}
