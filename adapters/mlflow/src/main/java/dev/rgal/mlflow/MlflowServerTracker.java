@@ -33,6 +33,11 @@ import org.mlflow.tracking.creds.MlflowHostCredsProvider;
  * Credentials come from the {@link MlflowHostCredsProvider} and are never recorded.
  */
 public final class MlflowServerTracker implements RunTracker {
+  /** Default for the longest one server call may take. */
+  public static final Duration DEFAULT_REQUEST_TIMEOUT = Duration.ofSeconds(60);
+
+  static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
+
   private final MlflowClient client;
   private final ServerHttp http;
   private final TrackerConfig config;
@@ -63,9 +68,22 @@ public final class MlflowServerTracker implements RunTracker {
    */
   public static MlflowServerTracker connect(TrackerConfig config, MlflowHostCredsProvider creds,
       Consumer<String> warnings, Duration finishWait) {
-    ServerHttp http = new ServerHttp(creds, Duration.ofSeconds(3), Duration.ofSeconds(60));
-    MlflowServerTracker t = new MlflowServerTracker(new MlflowClient(creds), http, config,
-        warnings, finishWait);
+    return connect(config, creds, warnings, finishWait, DEFAULT_REQUEST_TIMEOUT);
+  }
+
+  /**
+   * As {@link #connect(TrackerConfig, MlflowHostCredsProvider, Consumer, Duration)}, with the
+   * longest a single server call may take before the server counts as away (its calls are then
+   * spooled).
+   */
+  public static MlflowServerTracker connect(TrackerConfig config, MlflowHostCredsProvider creds,
+      Consumer<String> warnings, Duration finishWait, Duration requestTimeout) {
+    ServerHttp http = new ServerHttp(creds, CONNECT_TIMEOUT, requestTimeout);
+    MlflowClient client = new MlflowClient(creds);
+    if (!creds.getHostCreds().shouldIgnoreTlsVerification()) {
+      ClientTimeouts.apply(client, CONNECT_TIMEOUT, requestTimeout);
+    }
+    MlflowServerTracker t = new MlflowServerTracker(client, http, config, warnings, finishWait);
     if (http.reachable()) {
       t.deliverLeftovers();
     }

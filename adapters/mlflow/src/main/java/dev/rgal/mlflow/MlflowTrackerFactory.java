@@ -25,12 +25,14 @@ public final class MlflowTrackerFactory implements RunTrackerFactory {
   private final Function<String, MlflowHostCredsProvider> creds;
   private final Consumer<String> warnings;
   private final Duration finishWait;
+  private final Duration requestTimeout;
 
   private MlflowTrackerFactory(Function<String, MlflowHostCredsProvider> creds,
-      Consumer<String> warnings, Duration finishWait) {
+      Consumer<String> warnings, Duration finishWait, Duration requestTimeout) {
     this.creds = creds;
     this.warnings = warnings;
     this.finishWait = finishWait;
+    this.requestTimeout = requestTimeout;
   }
 
   /**
@@ -40,12 +42,12 @@ public final class MlflowTrackerFactory implements RunTrackerFactory {
   public static MlflowTrackerFactory fromEnvironment() {
     return new MlflowTrackerFactory(
         uri -> MlflowCredentials.fromEnvironment(System.getenv()).provider(uri),
-        System.err::println, Duration.ofSeconds(30));
+        System.err::println, Duration.ofSeconds(30), MlflowServerTracker.DEFAULT_REQUEST_TIMEOUT);
   }
 
   /** Uses fixed credentials instead of the environment's. */
   public MlflowTrackerFactory withCredentials(MlflowCredentials credentials) {
-    return new MlflowTrackerFactory(credentials::provider, warnings, finishWait);
+    return new MlflowTrackerFactory(credentials::provider, warnings, finishWait, requestTimeout);
   }
 
   /**
@@ -53,17 +55,25 @@ public final class MlflowTrackerFactory implements RunTrackerFactory {
    * provider, or one that refreshes a token); its host is the server's base URL.
    */
   public MlflowTrackerFactory withHostCreds(Function<String, MlflowHostCredsProvider> provider) {
-    return new MlflowTrackerFactory(provider, warnings, finishWait);
+    return new MlflowTrackerFactory(provider, warnings, finishWait, requestTimeout);
   }
 
   /** Sends one-line warnings (fall-back, outages) somewhere else than standard error. */
   public MlflowTrackerFactory withWarnings(Consumer<String> sink) {
-    return new MlflowTrackerFactory(creds, sink, finishWait);
+    return new MlflowTrackerFactory(creds, sink, finishWait, requestTimeout);
   }
 
   /** How long finishing a run keeps retrying an unreachable server before leaving a spool. */
   public MlflowTrackerFactory withFinishWait(Duration wait) {
-    return new MlflowTrackerFactory(creds, warnings, wait);
+    return new MlflowTrackerFactory(creds, warnings, wait, requestTimeout);
+  }
+
+  /**
+   * The longest one server call may take (default 60 s); a server slower than that counts as
+   * away and the run's calls are spooled, so a stalled server never blocks training for longer.
+   */
+  public MlflowTrackerFactory withRequestTimeout(Duration timeout) {
+    return new MlflowTrackerFactory(creds, warnings, finishWait, timeout);
   }
 
   @Override
@@ -84,6 +94,6 @@ public final class MlflowTrackerFactory implements RunTrackerFactory {
           + " the embedded store " + local.root() + " instead");
       return local;
     }
-    return MlflowServerTracker.connect(config, provider, warnings, finishWait);
+    return MlflowServerTracker.connect(config, provider, warnings, finishWait, requestTimeout);
   }
 }

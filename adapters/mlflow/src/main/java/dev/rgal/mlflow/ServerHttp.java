@@ -34,6 +34,8 @@ final class ServerHttp {
     }
   }
 
+  private static final Duration PROBE_TIMEOUT = Duration.ofSeconds(5);
+
   private final HttpClient http;
   private final MlflowHostCredsProvider creds;
   private final Duration requestTimeout;
@@ -55,7 +57,10 @@ final class ServerHttp {
    */
   boolean reachable() {
     try {
-      HttpRequest req = request(URI.create(host() + "/health")).GET().build();
+      // A probe must be quick whatever the request timeout: a stalled server is "away".
+      HttpRequest req = request(URI.create(host() + "/health"))
+          .timeout(requestTimeout.compareTo(PROBE_TIMEOUT) < 0 ? requestTimeout : PROBE_TIMEOUT)
+          .GET().build();
       http.send(req, HttpResponse.BodyHandlers.discarding());
       return true;
     } catch (IOException e) {

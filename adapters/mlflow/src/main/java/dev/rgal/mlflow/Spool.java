@@ -91,31 +91,47 @@ final class Spool {
     if (!Files.isDirectory(root)) {
       return out;
     }
-    try (Stream<Path> dirs = Files.list(root)) {
-      for (Path d : dirs.sorted(Comparator.comparing(Path::toString)).toList()) {
-        Path journal = d.resolve("journal.jsonl");
-        Path id = d.resolve("run.json");
-        if (!Files.isRegularFile(journal) || !Files.isRegularFile(id)) {
-          continue;
-        }
-        FileChannel ch = lock(d);
+    List<Path> dirs;
+    try (Stream<Path> list = Files.list(root)) {
+      dirs = list.sorted(Comparator.comparing(Path::toString)).toList();
+    } catch (IOException e) {
+      return out;
+    }
+    for (Path d : dirs) {
+      Path journal = d.resolve("journal.jsonl");
+      Path id = d.resolve("run.json");
+      if (!Files.isRegularFile(journal) || !Files.isRegularFile(id)) {
+        continue;
+      }
+      FileChannel ch = null;
+      try {
+        ch = lock(d);
         if (ch == null) {
           continue; // a live run owns it
         }
         List<String> lines = Files.readAllLines(journal, StandardCharsets.UTF_8);
         int done = readDelivered(d);
         List<Op> ops = new ArrayList<>();
-        for (String line : lines.subList(Math.min(done, lines.size()), lines.size())) {
-          if (!line.isBlank()) {
+        for (int i = Math.min(done, lines.size()); i < lines.size(); i++) {
+          String line = lines.get(i);
+          if (line.isBlank()) {
+            continue;
+          }
+          try {
             ops.add(Op.fromJson(JsonParser.parseString(line).getAsJsonObject()));
+          } catch (RuntimeException e) {
+            if (i < lines.size() - 1) {
+              throw e;
+            }
+            // A last line cut short by a crash: that call never returned, drop it.
           }
         }
         JsonObject identity = JsonParser.parseString(Files.readString(id)).getAsJsonObject();
         out.add(new Leftover(new Spool(d, ch, done, lines.size()), identity, ops));
+      } catch (IOException | RuntimeException e) {
+        // A damaged spool must not stop tracking; it stays on disk for a person to look at.
+        closeQuietly(ch);
       }
-    } catch (IOException | RuntimeException e) {
-      // A damaged spool must not stop tracking; it stays on disk for a person to look at.
-      return out;
     }
     return out;
   }
@@ -157,8 +173,14 @@ final class Spool {
 
   /** Gives the spool up, keeping it on disk for a later process. */
   void release() {
+    closeQuietly(lockChannel);
+  }
+
+  private static void closeQuietly(@Nullable FileChannel ch) {
     try {
-      lockChannel.close();
+      if (ch != null) {
+        ch.close();
+      }
     } catch (IOException e) {
       // nothing to do
     }

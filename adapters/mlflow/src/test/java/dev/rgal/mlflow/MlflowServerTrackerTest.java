@@ -68,6 +68,7 @@ class MlflowServerTrackerTest {
       for (int step = 0; step < 10; step++) {
         run.logMetrics(step, Map.of("loss", 10.0 - step, "acc", step / 10.0));
       }
+      run.logMetrics(10, Map.of("acc", Double.NaN)); // a diverged step is still a step
       run.setTags(Map.of("stage", "done", "note", "second tag call"));
       run.logArtifact(png, "samples");
       run.logArtifact(json, "");
@@ -94,7 +95,9 @@ class MlflowServerTrackerTest {
       assertEquals(step, (long) loss.get(step)[0]);
       assertEquals(10.0 - step, loss.get(step)[1]);
     }
-    assertEquals(10, rest.history(runId, "acc").size());
+    List<double[]> acc = rest.history(runId, "acc");
+    assertEquals(11, acc.size());
+    assertTrue(Double.isNaN(acc.get(10)[1]));
 
     assertEquals(List.of("samples/grid.png", "provenance.json").stream().sorted().toList(),
         rest.allArtifactFiles(runId).stream().sorted().toList());
@@ -123,8 +126,15 @@ class MlflowServerTrackerTest {
     String killed;
     try (TrackedRun run = tracker.start(new RunStart(experiment, "stopped", Map.of()))) {
       killed = run.runId();
+      run.logParams(Map.of("lr", "0.1"));
+      run.logParams(Map.of("lr", "0.2")); // MLflow forbids changing a param: warned, not thrown
+      run.logMetrics(0, Map.of("after", 1.0));
       run.finish(RunStatus.KILLED);
     }
+    assertEquals(1, warnings.size(), warnings.toString());
+    assertTrue(warnings.get(0).contains("rejected params [lr]"), warnings.get(0));
+    assertEquals("0.1", Rest.keyValues(rest.run(killed), "params").get("lr"));
+    assertEquals(1, rest.history(killed, "after").size());
     assertEquals("FAILED", rest.run(failed).getAsJsonObject("info").get("status").getAsString());
     assertEquals("KILLED", rest.run(killed).getAsJsonObject("info").get("status").getAsString());
     List<RunRecord> runs = tracker.searchRuns(experiment);

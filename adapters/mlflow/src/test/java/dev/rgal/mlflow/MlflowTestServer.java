@@ -69,6 +69,17 @@ final class MlflowTestServer {
     assertEquals(uri, script("start"));
   }
 
+  /** Freezes (SIGSTOP) or thaws (SIGCONT) the server's process group: a stalled server. */
+  void signal(String sig) throws Exception {
+    if (stateDir == null) {
+      throw new IllegalStateException("server " + uri + " is not ours to signal");
+    }
+    String pgid = Files.readString(stateDir.resolve("server.pid")).strip();
+    Process p = new ProcessBuilder("kill", "-" + sig, "--", "-" + pgid).inheritIO().start();
+    assertTrue(p.waitFor(10, TimeUnit.SECONDS));
+    assertEquals(0, p.exitValue(), "kill -" + sig + " -" + pgid);
+  }
+
   static int freePort() throws IOException {
     try (ServerSocket s = new ServerSocket(0)) {
       return s.getLocalPort();

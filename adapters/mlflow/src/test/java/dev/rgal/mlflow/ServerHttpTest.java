@@ -71,6 +71,14 @@ class ServerHttpTest {
   }
 
   @Test
+  void theJavaClientGetsTimeouts() {
+    // Without them a stalled server blocks a run forever (ServerRestartTest shows the effect).
+    try (var client = new org.mlflow.tracking.MlflowClient("http://127.0.0.1:9")) {
+      assertTrue(ClientTimeouts.apply(client, Duration.ofSeconds(1), Duration.ofSeconds(1)));
+    }
+  }
+
+  @Test
   void artifactUrisThatAreNotHttpAreLeftToOtherWriters() {
     ServerHttp http = new ServerHttp(new BasicMlflowHostCreds("http://h:1"),
         Duration.ofSeconds(1), Duration.ofSeconds(1));

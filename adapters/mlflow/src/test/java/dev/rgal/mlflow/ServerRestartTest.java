@@ -46,9 +46,39 @@ class ServerRestartTest {
   }
 
   MlflowServerTracker tracker(Duration finishWait) {
+    return tracker(finishWait, MlflowServerTracker.DEFAULT_REQUEST_TIMEOUT);
+  }
+
+  MlflowServerTracker tracker(Duration finishWait, Duration requestTimeout) {
     return assertInstanceOf(MlflowServerTracker.class, MlflowTrackerFactory.fromEnvironment()
-        .withWarnings(warnings::add).withFinishWait(finishWait)
+        .withWarnings(warnings::add).withFinishWait(finishWait).withRequestTimeout(requestTimeout)
         .create(new TrackerConfig(server.uri, tmp.resolve("mlruns"), false)));
+  }
+
+  @Test
+  void aStalledServerCostsAtMostTheRequestTimeout() throws Exception {
+    MlflowServerTracker tracker = tracker(Duration.ofSeconds(60), Duration.ofSeconds(2));
+    String runId;
+    try (TrackedRun run = tracker.start(new RunStart("restart", "stalled", Map.of()))) {
+      runId = run.runId();
+      run.logMetrics(0, Map.of("loss", 0.0));
+      server.signal("STOP"); // accepts connections, never answers
+      try {
+        long t0 = System.nanoTime();
+        for (int s = 1; s < 6; s++) {
+          run.logMetrics(s, Map.of("loss", (double) s));
+        }
+        long seconds = Duration.ofNanos(System.nanoTime() - t0).toSeconds();
+        assertTrue(seconds < 12, "logging blocked for " + seconds + " s");
+        assertTrue(((MlflowServerRun) run).pendingCount() > 0);
+      } finally {
+        server.signal("CONT");
+      }
+      run.finish(RunStatus.FINISHED);
+    }
+    assertEquals(List.of(0L, 1L, 2L, 3L, 4L, 5L),
+        rest.history(runId, "loss").stream().map(m -> (long) m[0]).toList());
+    assertEquals("FINISHED", rest.run(runId).getAsJsonObject("info").get("status").getAsString());
   }
 
   @Test

@@ -150,6 +150,31 @@ class FileStoreTrackerTest {
     assertEquals("FAILED", bad.get("status").getAsString());
   }
 
+  /** The other direction: a store written by Python MLflow is what `rgal runs` reads. */
+  @Test
+  void readsAStoreWrittenByPythonMlflow() throws Exception {
+    Path dir = tmp.resolve("written by python");
+    String script = String.join("\n",
+        "import json, sys, mlflow",
+        "mlflow.set_tracking_uri(sys.argv[1])",
+        "mlflow.set_experiment('from python')",
+        "with mlflow.start_run(run_name='py run') as r:",
+        "    mlflow.log_params({'lr': '0.05', 'arch': 'resnet18'})",
+        "    for s in range(4): mlflow.log_metric('acc', s / 4, step=s)",
+        "    mlflow.set_tag('origin', 'python: yes')",
+        "print('RESULT ' + json.dumps({'id': r.info.run_id}))");
+    String id = runPython(script, dir.toUri().toString()).get("id").getAsString();
+    List<RunRecord> runs = FileStoreTracker.open(dir).searchRuns("from python");
+    assertEquals(1, runs.size());
+    RunRecord r = runs.get(0);
+    assertEquals(id, r.runId());
+    assertEquals("py run", r.runName());
+    assertEquals("FINISHED", r.status());
+    assertEquals("0.05", r.params().get("lr"));
+    assertEquals(0.75, r.metrics().get("acc"));
+    assertEquals("python: yes", r.tags().get("origin"));
+  }
+
   static JsonObject runPython(String script, String... args) throws Exception {
     String py = System.getenv().getOrDefault("RGAL_MLFLOW_PYTHON",
         Paths.get(System.getProperty("user.home"), ".cache/rgal/venv/bin/python").toString());
