@@ -15,9 +15,9 @@ import com.google.gson.JsonParser;
 import dev.rgal.api.DfkdException;
 import dev.rgal.api.model.FeatureNet;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
 import java.nio.FloatBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
@@ -25,10 +25,12 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.zip.CRC32;
 
 /**
@@ -179,12 +181,14 @@ public final class NetWeights {
     Path tmp = null;
     try {
       Files.createDirectories(dir);
-      tmp = Files.createTempFile(dir, "." + abs.getFileName() + ".", ".tmp");
-      try (OutputStream os = Files.newOutputStream(tmp)) {
-        os.write(prefix.array());
+      // not Files.createTempFile: that would give the final file mode 600 instead of the umask's
+      tmp = dir.resolve("." + abs.getFileName() + "." + UUID.randomUUID() + ".tmp");
+      try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+        writeFully(ch, ByteBuffer.wrap(prefix.array()));
         for (byte[] c : chunks) {
-          os.write(c);
+          writeFully(ch, ByteBuffer.wrap(c));
         }
+        ch.force(true); // durable before it replaces the old file
       }
       try {
         Files.move(tmp, abs, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
@@ -200,6 +204,12 @@ public final class NetWeights {
         }
       }
       throw new DfkdException("cannot write weights to " + file + " (" + e + "): choose a writable location", e);
+    }
+  }
+
+  private static void writeFully(FileChannel ch, ByteBuffer buf) throws IOException {
+    while (buf.hasRemaining()) {
+      ch.write(buf);
     }
   }
 
