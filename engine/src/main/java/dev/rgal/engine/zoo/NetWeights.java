@@ -32,6 +32,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.zip.CRC32;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Weight files: a net's named tensors as a <a href="https://huggingface.co/docs/safetensors">safetensors</a>
@@ -87,7 +88,7 @@ public final class NetWeights {
    *
    * @throws DfkdException if the file is missing or corrupt
    */
-  public static @org.jspecify.annotations.Nullable String architectureOf(Path file) {
+  public static @Nullable String architectureOf(Path file) {
     return parse(file).architecture;
   }
 
@@ -216,7 +217,7 @@ public final class NetWeights {
   // ---------------------------------------------------------------------------------- reading
 
   /** A parsed, integrity-checked file. */
-  private record Parsed(Path file, @org.jspecify.annotations.Nullable String architecture,
+  private record Parsed(Path file, @Nullable String architecture,
       Map<String, Entry> entries, ByteBuffer data) {}
 
   private record Entry(String dtype, Shape shape, long begin, long end) {}
