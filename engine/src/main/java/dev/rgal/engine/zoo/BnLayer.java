@@ -6,6 +6,7 @@ import ai.djl.nn.Parameter;
 import ai.djl.nn.norm.BatchNorm;
 import ai.djl.util.PairList;
 import dev.rgal.api.model.BnStatistics;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import org.jspecify.annotations.Nullable;
@@ -62,16 +63,34 @@ final class BnLayer extends Layer {
         beta.getArray(), 1, MOMENTUM, EPS, training).singletonOrThrow();
   }
 
-  /** Batch mean and biased variance per channel of x ([N, C] or [N, C, ...]). */
+  /**
+   * Batch mean, biased batch variance and per-sample channel means of x ([N, C] or [N, C, ...]).
+   * Two passes over x plus one centred square: the per-sample means come from one reduction, the
+   * batch mean is their mean (all samples have the same H*W), and the variance is the mean of the
+   * centred squares (two-pass, as precise as PyTorch's var). DJL's PyTorch mean takes one axis
+   * only, but sum takes several, which avoids the transposed copy a [C, N*H*W] view would need.
+   */
   private BnStatistics statistics(NDArray x) {
-    // PyTorch's multi-axis mean is unavailable in DJL, so flatten to [C, N*H*W] first
-    NDArray flat = x.getShape().dimension() == 2
-        ? x.transpose()
-        : x.swapAxes(0, 1).reshape(channels, -1);
-    NDArray mean = flat.mean(new int[] {1});
-    NDArray var = flat.sub(mean.reshape(channels, 1)).square().mean(new int[] {1});
-    long n = x.getShape().get(0);
-    NDArray instance = x.getShape().dimension() == 2 ? x : x.reshape(n, channels, -1).mean(new int[] {2});
+    Shape shape = x.getShape();
+    long n = shape.get(0);
+    if (shape.dimension() == 2) {
+      NDArray mean = x.mean(new int[] {0});
+      NDArray var = x.sub(mean.reshape(1, channels)).square().mean(new int[] {0});
+      return new BnStatistics(torchName, runningMean.getArray(), runningVar.getArray(), mean, var, x);
+    }
+    NDArray instance = x.reshape(n, channels, -1).mean(new int[] {2});
+    NDArray mean = instance.mean(new int[] {0});
+    long[] meanShape = new long[shape.dimension()];
+    int[] reduce = new int[shape.dimension() - 1];
+    Arrays.fill(meanShape, 1);
+    meanShape[1] = channels;
+    for (int i = 0, j = 0; i < shape.dimension(); i++) {
+      if (i != 1) {
+        reduce[j++] = i;
+      }
+    }
+    long count = shape.size() / channels;
+    NDArray var = x.sub(mean.reshape(new Shape(meanShape))).square().sum(reduce).div(count);
     return new BnStatistics(torchName, runningMean.getArray(), runningVar.getArray(), mean, var, instance);
   }
 

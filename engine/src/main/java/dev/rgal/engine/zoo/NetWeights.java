@@ -15,9 +15,9 @@ import com.google.gson.JsonParser;
 import dev.rgal.api.DfkdException;
 import dev.rgal.api.model.FeatureNet;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
 import java.nio.FloatBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
@@ -25,11 +25,14 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.zip.CRC32;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Weight files: a net's named tensors as a <a href="https://huggingface.co/docs/safetensors">safetensors</a>
@@ -85,7 +88,7 @@ public final class NetWeights {
    *
    * @throws DfkdException if the file is missing or corrupt
    */
-  public static @org.jspecify.annotations.Nullable String architectureOf(Path file) {
+  public static @Nullable String architectureOf(Path file) {
     return parse(file).architecture;
   }
 
@@ -179,12 +182,14 @@ public final class NetWeights {
     Path tmp = null;
     try {
       Files.createDirectories(dir);
-      tmp = Files.createTempFile(dir, "." + abs.getFileName() + ".", ".tmp");
-      try (OutputStream os = Files.newOutputStream(tmp)) {
-        os.write(prefix.array());
+      // not Files.createTempFile: that would give the final file mode 600 instead of the umask's
+      tmp = dir.resolve("." + abs.getFileName() + "." + UUID.randomUUID() + ".tmp");
+      try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+        writeFully(ch, ByteBuffer.wrap(prefix.array()));
         for (byte[] c : chunks) {
-          os.write(c);
+          writeFully(ch, ByteBuffer.wrap(c));
         }
+        ch.force(true); // durable before it replaces the old file
       }
       try {
         Files.move(tmp, abs, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
@@ -203,10 +208,16 @@ public final class NetWeights {
     }
   }
 
+  private static void writeFully(FileChannel ch, ByteBuffer buf) throws IOException {
+    while (buf.hasRemaining()) {
+      ch.write(buf);
+    }
+  }
+
   // ---------------------------------------------------------------------------------- reading
 
   /** A parsed, integrity-checked file. */
-  private record Parsed(Path file, @org.jspecify.annotations.Nullable String architecture,
+  private record Parsed(Path file, @Nullable String architecture,
       Map<String, Entry> entries, ByteBuffer data) {}
 
   private record Entry(String dtype, Shape shape, long begin, long end) {}

@@ -50,12 +50,13 @@ class BnStatisticsTest {
     return net.stateDict().get(name).getArray();
   }
 
-  record Expected(List<NDArray> means, List<NDArray> vars) {}
+  record Expected(List<NDArray> means, List<NDArray> vars, List<NDArray> instances) {}
 
   /** Runs the LeNet-5-BN forward by hand and returns the inputs' stats of the three BN layers. */
   static Expected manual(ZooNet net, NDArray x, boolean training) {
     List<NDArray> means = new ArrayList<>();
     List<NDArray> vars = new ArrayList<>();
+    List<NDArray> instances = new ArrayList<>();
     NDArray h = x;
     String[][] names = {{"features.0", "features.1"}, {"features.4", "features.5"}, {"features.8", "features.9"}};
     for (int i = 0; i < 3; i++) {
@@ -65,6 +66,7 @@ class BnStatisticsTest {
       NDArray v = channelVar(z, m);
       means.add(m);
       vars.add(v);
+      instances.add(z.mean(new int[] {3}).mean(new int[] {2}));
       String bn = names[i][1];
       NDArray useMean = training ? m : param(net, bn + ".running_mean");
       NDArray useVar = training ? v : param(net, bn + ".running_var");
@@ -75,7 +77,7 @@ class BnStatisticsTest {
         h = Pool.maxPool2d(h, new Shape(2, 2), new Shape(2, 2), new Shape(0, 0), false);
       }
     }
-    return new Expected(means, vars);
+    return new Expected(means, vars, instances);
   }
 
   static void assertClose(NDArray expected, NDArray actual, String what) {
@@ -119,6 +121,7 @@ class BnStatisticsTest {
         BnStatistics s = got.get(i);
         assertClose(want.means().get(i), s.batchMean(), s.layer() + " batch mean");
         assertClose(want.vars().get(i), s.batchVar(), s.layer() + " biased batch variance");
+        assertClose(want.instances().get(i), s.instanceMean(), s.layer() + " per-sample channel means");
         // the running statistics reported are the layer's own (live) arrays
         assertSame(param(net, s.layer() + ".running_mean"), s.runningMean());
         assertSame(param(net, s.layer() + ".running_var"), s.runningVar());
@@ -176,6 +179,23 @@ class BnStatisticsTest {
       NDArray m = channelMean(stem);
       assertClose(m, s.get(0).batchMean(), "bn1 mean");
       assertClose(channelVar(stem, m), s.get(0).batchVar(), "bn1 var");
+    }
+  }
+
+  @Test
+  void twoDimensionalInputsAreSupported() {
+    BnLayer bn = new BnLayer("fc.bn", 4);
+    try (NDManager sub = manager.newSubManager()) {
+      bn.initialize(sub, ai.djl.ndarray.types.DataType.FLOAT32, new Shape(1, 4));
+      NDArray x = sub.randomNormal(2f, 3f, new Shape(16, 4), ai.djl.ndarray.types.DataType.FLOAT32);
+      List<BnStatistics> sink = new ArrayList<>();
+      ai.djl.util.PairList<String, Object> params = new ai.djl.util.PairList<>();
+      params.add(BnLayer.SINK, sink);
+      bn.apply(x, true, params);
+      NDArray mean = x.mean(new int[] {0});
+      assertClose(mean, sink.get(0).batchMean(), "mean");
+      assertClose(x.sub(mean).square().mean(new int[] {0}), sink.get(0).batchVar(), "biased var");
+      assertSame(x, sink.get(0).instanceMean());
     }
   }
 }

@@ -193,4 +193,32 @@ class NetWeightsTest {
       assertTrue(e.getMessage().contains("generator-nz8-ngf4-c1-32"), e.getMessage());
     }
   }
+
+  @Test
+  void saveReplacesAtomicallyWithNormalPermissionsAndReportsUnwritablePlaces() throws IOException {
+    try (ZooNet a = Zoo.create("lenet5", manager, 1, 32, 32, 10);
+        ZooNet b = Zoo.create("lenet5", manager, 1, 32, 32, 10);
+        NDManager sub = manager.newSubManager()) {
+      Path file = dir.resolve("w.safetensors");
+      NetWeights.save(b, file);
+      NetWeights.save(a, file); // replaces
+      try (ZooNet c = Zoo.create("lenet5", manager, 1, 32, 32, 10)) {
+        NetWeights.load(c, file);
+        NDArray x = sub.randomNormal(new Shape(2, 1, 32, 32));
+        assertArrayEquals(logits(a, x), logits(c, x));
+      }
+      Path ref = Files.createFile(dir.resolve("reference"));
+      if (Files.getFileStore(file).supportsFileAttributeView("posix")) {
+        assertEquals(Files.getPosixFilePermissions(ref), Files.getPosixFilePermissions(file),
+            "same permissions as any new file (not a temp file's 600)");
+      }
+      Path notADir = Files.createFile(dir.resolve("plain-file"));
+      DfkdException e = assertThrows(DfkdException.class,
+          () -> NetWeights.save(a, notADir.resolve("w.safetensors")));
+      assertTrue(e.getMessage().startsWith("cannot write weights"), e.getMessage());
+      try (Stream<Path> files = Files.list(dir)) {
+        assertEquals(3, files.count(), "no temporary file left behind");
+      }
+    }
+  }
 }

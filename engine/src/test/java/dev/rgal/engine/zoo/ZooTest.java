@@ -157,4 +157,21 @@ class ZooTest {
     net.close();
     assertTrue(w.isReleased());
   }
+
+  @Test
+  void djlForwardOfTheBlockReturnsLogitsPooledAndStages() {
+    try (ZooNet net = Zoo.create("wrn-16-1", manager, 3, 32, 32, 10);
+        NDManager sub = manager.newSubManager()) {
+      NDArray x = sub.randomNormal(new Shape(2, 3, 32, 32));
+      ai.djl.ndarray.NDList out = net.block().forward(
+          new ai.djl.training.ParameterStore(sub, false), new ai.djl.ndarray.NDList(x), false);
+      assertEquals(5, out.size());
+      Features f = net.forward(x, false);
+      assertEquals(0f, out.get(0).sub(f.logits()).abs().max().getFloat());
+      assertEquals(new Shape(2, 64), out.get(1).getShape());
+      assertEquals(new Shape(2, 64, 8, 8), out.get(4).getShape());
+      // results belong to the input's manager, not the net's
+      assertEquals(sub, f.logits().getManager());
+    }
+  }
 }
