@@ -26,6 +26,9 @@ public final class BnStatisticsTerm implements SynthesisTerm {
   private final NDManager stateManager;
   private @Nullable List<NDArray> emaMean;
   private @Nullable List<NDArray> emaVar;
+  // m·ema, kept so the per-iteration mix needs no new array in the long-lived state manager
+  private @Nullable List<NDArray> scaledMean;
+  private @Nullable List<NDArray> scaledVar;
 
   private BnStatisticsTerm(double momentum, NDManager stateManager) {
     this.momentum = momentum;
@@ -48,7 +51,7 @@ public final class BnStatisticsTerm implements SynthesisTerm {
   @Override
   public NDArray loss(SynthesisStep step) {
     List<BnStatistics> layers = step.teacher().bnStatistics();
-    if (momentum == 0 || emaMean == null || emaVar == null) {
+    if (momentum == 0 || scaledMean == null || scaledVar == null) {
       return Losses.bnStatistics(layers);
     }
     float m = (float) momentum;
@@ -56,8 +59,8 @@ public final class BnStatisticsTerm implements SynthesisTerm {
     for (int i = 0; i < layers.size(); i++) {
       BnStatistics s = layers.get(i);
       mixed.add(new BnStatistics(s.layer(), s.runningMean(), s.runningVar(),
-          s.batchMean().mul(1 - m).add(emaMean.get(i).mul(m)),
-          s.batchVar().mul(1 - m).add(emaVar.get(i).mul(m)), s.instanceMean()));
+          s.batchMean().mul(1 - m).add(scaledMean.get(i)),
+          s.batchVar().mul(1 - m).add(scaledVar.get(i)), s.instanceMean()));
     }
     return Losses.bnStatistics(mixed);
   }
@@ -72,19 +75,30 @@ public final class BnStatisticsTerm implements SynthesisTerm {
     List<NDArray> newVar = new ArrayList<>();
     float m = (float) momentum;
     for (int i = 0; i < layers.size(); i++) {
+      // computed from the step's arrays first, so temporaries stay in the step's scope
       NDArray bm = layers.get(i).batchMean().stopGradient();
       NDArray bv = layers.get(i).batchVar().stopGradient();
-      NDArray nm = emaMean == null ? bm.duplicate() : emaMean.get(i).mul(m).add(bm.mul(1 - m));
-      NDArray nv = emaVar == null ? bv.duplicate() : emaVar.get(i).mul(m).add(bv.mul(1 - m));
+      NDArray nm = scaledMean == null ? bm.duplicate() : bm.mul(1 - m).add(scaledMean.get(i));
+      NDArray nv = scaledVar == null ? bv.duplicate() : bv.mul(1 - m).add(scaledVar.get(i));
       nm.attach(stateManager);
       nv.attach(stateManager);
       newMean.add(nm);
       newVar.add(nv);
     }
+    setEma(newMean, newVar);
+  }
+
+  private void setEma(List<NDArray> mean, List<NDArray> var) {
     closeAll(emaMean);
     closeAll(emaVar);
-    emaMean = newMean;
-    emaVar = newVar;
+    closeAll(scaledMean);
+    closeAll(scaledVar);
+    emaMean = mean;
+    emaVar = var;
+    float m = (float) momentum;
+    // ops on arrays of the state manager create their results there: these are kept as state
+    scaledMean = mean.stream().map(a -> a.mul(m)).toList();
+    scaledVar = var.stream().map(a -> a.mul(m)).toList();
   }
 
   private static void closeAll(@Nullable List<NDArray> arrays) {
@@ -119,8 +133,7 @@ public final class BnStatisticsTerm implements SynthesisTerm {
       byte[] bytes = in.readNBytes(in.readInt());
       NDList all = NDList.decode(stateManager, bytes);
       int n = all.size() / 2;
-      emaMean = new ArrayList<>(all.subList(0, n));
-      emaVar = new ArrayList<>(all.subList(n, 2 * n));
+      setEma(new ArrayList<>(all.subList(0, n)), new ArrayList<>(all.subList(n, 2 * n)));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

@@ -92,6 +92,9 @@ public final class Adam implements Stateful, AutoCloseable {
       boolean first = m.isEmpty();
       for (int i = 0; i < weights.size(); i++) {
         NDArray w = weights.get(i);
+        // temporaries of ops on w and its gradient land in tmp (see Sgd); moments are attached
+        try (NDManager tmp = manager.newSubManager()) {
+        tmp.tempAttachAll(w);
         try (NDArray raw = gradients == null ? w.getGradient() : gradients.get(i).duplicate()) {
           NDArray g = weightDecay == 0 ? raw : raw.add(w.mul(weightDecay));
           if (first) {
@@ -114,6 +117,7 @@ public final class Adam implements Stateful, AutoCloseable {
           }
         }
         JniUtils.zeroGrad((PtNDArray) w);
+        }
       }
     });
   }

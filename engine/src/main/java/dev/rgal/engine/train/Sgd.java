@@ -44,6 +44,10 @@ public final class Sgd implements Stateful, AutoCloseable {
       boolean first = buffers.isEmpty();
       for (int i = 0; i < weights.size(); i++) {
         NDArray w = weights.get(i);
+        // while w is temporarily attached to tmp, every array an op on w (or its gradient)
+        // creates lands in tmp and is freed with it; buffers are attached to the optimiser
+        try (NDManager tmp = manager.newSubManager()) {
+          tmp.tempAttachAll(w);
         try (NDArray grad = w.getGradient()) {
           NDArray g = weightDecay == 0 ? grad.duplicate() : grad.add(w.mul(weightDecay));
           if (momentum == 0) {
@@ -63,6 +67,7 @@ public final class Sgd implements Stateful, AutoCloseable {
           }
         }
         JniUtils.zeroGrad((PtNDArray) w);
+        }
       }
     });
   }

@@ -70,6 +70,23 @@ class DistillerTest {
   }
 
   @Test
+  void processMemoryStaysFlatOverFiftyEpochs() {
+    // tiny epochs, so the loop (synthesis, pool, KD, evaluation, checkpoint, sample grid) dominates
+    RunSpec spec = new MethodResolver(host).resolve("test", null, Map.of("schedule.epochs", "50",
+        "schedule.kdStepsPerEpoch", "4", "schedule.kdBatchSize", "32", "schedule.synthesisBatchSize", "32",
+        "synthesizer.settings.gSteps", "2"));
+    Path test = SmallTestSet.write(tmp.resolve("test-data"), 500);
+    List<Long> rss = new ArrayList<>();
+    new Distiller(host, Progress.silent()).run(new DistillRequest(TestTeachers.lenet5bn(), spec, test,
+        tmp.resolve("mem"), false, null), e -> rss.add(dev.rgal.engine.bench.ProcessMemory.rssBytes()));
+    assertEquals(50, rss.size());
+    long at5 = rss.get(4);
+    long last = rss.get(49);
+    System.out.printf("RSS epoch 5: %d MiB, epoch 50: %d MiB%n", at5 >> 20, last >> 20);
+    assertTrue(last <= at5 * 1.10, "RSS grew from " + (at5 >> 20) + " MiB at epoch 5 to " + (last >> 20) + " MiB at epoch 50");
+  }
+
+  @Test
   void aSecondRunIntoTheSameDirectoryIsRefused() {
     RunSpec spec = new MethodResolver(host).resolve("test", null, Map.of("schedule.epochs", "1", "schedule.kdStepsPerEpoch", "2"));
     run(spec, tmp.resolve("x"), new ArrayList<>());
