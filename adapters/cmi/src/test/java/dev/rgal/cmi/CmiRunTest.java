@@ -33,9 +33,11 @@ class CmiRunTest {
   @Test
   void studentLearnsFromCmiImagesAndTheContrastiveLossIsFinite() {
     Path teacherDir = tmp.resolve("teacher");
+    long t0 = System.nanoTime();
     TeacherTrainer.train(new TeacherTrainer.Request("fashion-mnist", null, "lenet5-bn",
             TeacherRecipe.fashionMnistDefault().withEpochs(1), teacherDir, false, 6000),
         Zoo.factories(), Progress.silent(), e -> {});
+    long t1 = System.nanoTime();
     try (PluginHost host = PluginHost.discover()) {
       RunSpec spec = new MethodResolver(host).resolve("cmi", null, Map.of(
           "schedule.epochs", "2", "schedule.kdStepsPerEpoch", "25", "schedule.kdBatchSize", "128",
@@ -44,6 +46,8 @@ class CmiRunTest {
       List<EpochReport> seen = new ArrayList<>();
       DistillResult r = new Distiller(host, Progress.silent())
           .run(new DistillRequest(teacherDir, spec, DATA, tmp.resolve("run"), false, null), seen::add);
+      System.out.printf("teacher %.1fs, distill %.1fs (synthesis %.1fs, kd %.1fs), student %.3f%n",
+          (t1 - t0) / 1e9, (System.nanoTime() - t1) / 1e9, r.synthesisMinutes() * 60, r.kdMinutes() * 60, r.lastAccuracy());
       assertEquals(2, seen.size());
       assertTrue(r.teacherAccuracy() > 0.5, "teacher " + r.teacherAccuracy());
       assertTrue(r.lastAccuracy() > 0.2, "student accuracy on real test images " + r.lastAccuracy());

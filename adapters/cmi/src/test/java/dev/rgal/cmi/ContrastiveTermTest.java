@@ -123,6 +123,29 @@ class ContrastiveTermTest {
   }
 
   @Test
+  void callsLeaveNoArraysBehindInTheRunsManagers() throws Exception {
+    ContrastiveTerm t = term(16, 5, 1000);
+    call(t, 1);
+    call(t, 2);
+    int afterTwo = resources(run);
+    call(t, 3);
+    call(t, 4);
+    assertEquals(afterTwo, resources(run), "per-iteration arrays must not land in the head's or the bank's manager");
+    assertEquals(4 * BATCH, t.bankSize());
+  }
+
+  /** Arrays and managers under {@code m}, recursively (DJL keeps them in a protected map). */
+  private static int resources(NDManager m) throws Exception {
+    java.lang.reflect.Field f = ai.djl.ndarray.BaseNDManager.class.getDeclaredField("resources");
+    f.setAccessible(true);
+    int n = 0;
+    for (Object r : ((Map<?, ?>) f.get(m)).values()) {
+      n += r instanceof NDManager child ? 1 + resources(child) : 1;
+    }
+    return n;
+  }
+
+  @Test
   void allCachedRowsAreUsedWhileFewerThanNegatives() {
     ContrastiveTerm t = term(8, 100, 1000);
     call(t, 1);
