@@ -96,7 +96,14 @@ public final class Adam implements Stateful, AutoCloseable {
         try (NDManager tmp = manager.newSubManager()) {
         tmp.tempAttachAll(w);
         try (NDArray raw = gradients == null ? w.getGradient() : gradients.get(i).duplicate()) {
-          NDArray g = weightDecay == 0 ? raw : raw.add(w.mul(weightDecay));
+          // every temporary is closed here: ops on the gradient land in the weight's manager,
+          // which for a long-lived weight (CMI's head) would otherwise grow by each step
+          NDArray g = raw;
+          if (weightDecay != 0) {
+            try (NDArray decay = w.mul(weightDecay)) {
+              g = raw.add(decay);
+            }
+          }
           if (first) {
             NDArray mi = g.mul(1 - beta1);
             NDArray vi = g.square().muli(1 - beta2);
@@ -105,8 +112,10 @@ public final class Adam implements Stateful, AutoCloseable {
             m.add(mi);
             v.add(vi);
           } else {
-            m.get(i).muli(beta1).addi(g.mul(1 - beta1));
-            v.get(i).muli(beta2).addi(g.square().muli(1 - beta2));
+            try (NDArray gm = g.mul(1 - beta1); NDArray g2 = g.square()) {
+              m.get(i).muli(beta1).addi(gm);
+              v.get(i).muli(beta2).addi(g2.muli(1 - beta2));
+            }
           }
           try (NDArray denom = v.get(i).sqrt().divi(bc2Sqrt).addi(eps);
               NDArray update = m.get(i).mul(learningRates.get(i) * lrScale / bc1).divi(denom)) {

@@ -1,0 +1,293 @@
+package dev.rgal.cmi;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Parameter;
+import dev.rgal.api.ComponentRequest;
+import dev.rgal.api.DataSpec;
+import dev.rgal.api.DfkdException;
+import dev.rgal.api.Settings;
+import dev.rgal.api.model.ArchitectureFactory;
+import dev.rgal.api.model.BnStatistics;
+import dev.rgal.api.model.FeatureNet;
+import dev.rgal.api.model.Features;
+import dev.rgal.api.synthesis.SynthesisStep;
+import dev.rgal.api.synthesis.SynthesisTerm;
+import dev.rgal.engine.data.BatchAugment;
+import dev.rgal.engine.data.Normalization;
+import dev.rgal.engine.train.NoGrad;
+import dev.rgal.engine.zoo.Zoo;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * {@code cmi-contrastive}: CMI's instance-discrimination loss ({@code spec/baseline-methods.md}
+ * §4.1).
+ *
+ * <p>Instance features f(x) concatenate, over every BatchNorm layer of the teacher, the per-sample
+ * channel means of the layer's input. The global view is the synthesizer's own augmented view
+ * (its teacher pass is {@code step.teacher()}); the local view is {@link LocalView} (random resized
+ * crop, scale [{@code minScale}, 1], and flip) of the raw images, normalised and run through the
+ * teacher once more. With the projection head h and a memory bank of earlier kept instances:
+ * {@code A = h([f_loc(current); f_loc(cached)])}, {@code B = h([f_glob(current); f_glob(cached)])},
+ * {@code logits = A·detach(B)ᵀ/τ}, the positive of row i is column i, and the loss is the mean
+ * cross-entropy over the current rows plus that over the cached rows (one plain mean while the
+ * bank is empty). Only the current local view carries gradient to the images.
+ *
+ * <p>Differences from the reference, on purpose: the head is trained by the synthesizer's Adam
+ * (it is returned by {@link #trainableParameters()}), so it gets betas (0.5, 0.999) and fresh
+ * moments every call instead of its own persistent Adam with default betas; and the bank's rows
+ * for a call are recomputed from the kept images after the call (fresh views, no gradient)
+ * instead of copied from the features of the iteration that was kept.
+ *
+ * <p>Settings: {@code temperature} (0.1), {@code headDim} (256), {@code negatives} (4096),
+ * {@code bankSize} (40960), {@code minScale} (0.25), {@code featureDim} (inferred from the
+ * teacher's architecture when it is a zoo architecture; required otherwise).
+ */
+public final class ContrastiveTerm implements SynthesisTerm {
+  private static final int STATE_VERSION = 1;
+
+  private final double temperature;
+  private final int negatives;
+  private final double minScale;
+  private final int globalPadding;
+  private final Normalization norm;
+  private final NDManager state;
+  private final ProjectionHead head;
+  private final MemoryBank bank;
+  private int lastCached;
+
+  /**
+   * @param featureDim D, the summed channels of the teacher's BN layers
+   * @param globalPadding crop padding of the synthesizer's (global) view, for the bank's rows
+   * @param manager the run's manager; the term keeps its head and bank in a sub-manager of it
+   */
+  ContrastiveTerm(int featureDim, int headDim, double temperature, int negatives, int bankSize,
+      double minScale, int globalPadding, DataSpec data, NDManager manager) {
+    if (temperature <= 0) {
+      throw new DfkdException("cmi-contrastive temperature must be positive, got " + temperature + ": set settings.temperature > 0");
+    }
+    if (negatives < 0 || bankSize < 1 || headDim < 1 || featureDim < 1) {
+      throw new DfkdException("cmi-contrastive needs negatives >= 0, bankSize >= 1, headDim >= 1 and featureDim >= 1: fix its settings");
+    }
+    if (minScale <= 0 || minScale > 1) {
+      throw new DfkdException("cmi-contrastive minScale must be in (0, 1], got " + minScale + ": fix settings.minScale");
+    }
+    this.temperature = temperature;
+    this.negatives = negatives;
+    this.minScale = minScale;
+    this.globalPadding = globalPadding;
+    this.norm = Normalization.of(data);
+    this.state = manager.newSubManager();
+    this.head = new ProjectionHead(featureDim, headDim, state);
+    this.bank = new MemoryBank(bankSize, state);
+  }
+
+  /** The factory bound as {@code cmi-contrastive}. */
+  public static ContrastiveTerm create(ComponentRequest r) {
+    Settings s = r.settings();
+    int featureDim = s.has("featureDim") ? s.getInt("featureDim", 0) : probeFeatureDim(r);
+    return new ContrastiveTerm(featureDim, s.getInt("headDim", 256), s.getDouble("temperature", 0.1),
+        s.getInt("negatives", 4096), s.getInt("bankSize", 40960), s.getDouble("minScale", 0.25),
+        // the bank's global view repeats the synthesizer's augmentation (crop with its padding + flip)
+        r.spec().synthesizer().settings().getInt("augPadding", 4), r.data(), r.manager());
+  }
+
+  /**
+   * D is needed before the first loss because the synthesizer collects the head's parameters at
+   * the start of each call; so build a throw-away network of the teacher's architecture and count.
+   */
+  private static int probeFeatureDim(ComponentRequest r) {
+    String arch = r.teacher().architecture();
+    ArchitectureFactory factory = Zoo.factories().get(arch);
+    if (factory == null) {
+      throw new DfkdException("cmi-contrastive cannot infer the feature size of teacher architecture '" + arch
+          + "': set synthesisTerms.cmi-contrastive.settings.featureDim to the summed channels of its BatchNorm layers");
+    }
+    DataSpec d = r.data();
+    try (NDManager m = r.manager().newSubManager()) {
+      FeatureNet net = factory.create(m, d.channels(), d.height(), d.width(), d.numClasses());
+      try {
+        Features f = net.forwardWithBnStatistics(m.zeros(new Shape(2, d.channels(), d.height(), d.width())), false);
+        if (f.bnStatistics().isEmpty()) {
+          throw new DfkdException("cmi-contrastive needs a teacher with BatchNorm layers, '" + arch
+              + "' has none: use a *-bn architecture for the teacher");
+        }
+        long dim = 0;
+        for (BnStatistics b : f.bnStatistics()) {
+          dim += b.instanceMean().getShape().get(1);
+        }
+        return Math.toIntExact(dim);
+      } finally {
+        net.close();
+      }
+    }
+  }
+
+  @Override
+  public NDArray loss(SynthesisStep step) {
+    NDArray raw = step.rawImages();
+    NDManager scope = raw.getManager();
+    Random random = step.context().random();
+    NDArray fGlobal = instanceFeatures(step.teacher().bnStatistics());
+    NDArray fLocal = instanceFeatures(step.context().teacher()
+        .forwardWithBnStatistics(norm.apply(LocalView.apply(raw, minScale, random)), false).bnStatistics());
+    NDArray cached = bank.sample(negatives, random, scope);
+    lastCached = cached == null ? 0 : (int) cached.getShape().get(0);
+    return contrastive(head, fLocal, fGlobal, cached, temperature);
+  }
+
+  /**
+   * The loss for given features.
+   *
+   * @param fLocal [N, D] local-view features of the current batch (carries the gradient)
+   * @param fGlobal [N, D] global-view features of the current batch (detached here)
+   * @param cached [K, 2D] bank rows {@code [f_local | f_global]}, or null for none
+   */
+  static NDArray contrastive(ProjectionHead head, NDArray fLocal, NDArray fGlobal, @Nullable NDArray cached,
+      double temperature) {
+    int n = (int) fLocal.getShape().get(0);
+    int d = (int) fLocal.getShape().get(1);
+    NDArray local = fLocal;
+    NDArray global = fGlobal.stopGradient();
+    int k = cached == null ? 0 : (int) cached.getShape().get(0);
+    if (cached != null && k > 0) {
+      local = NDArrays.concat(new NDList(local, cached.get(":, :" + d)), 0);
+      global = NDArrays.concat(new NDList(global, cached.get(":, " + d + ":")), 0);
+    }
+    NDArray a = head.project(local);
+    NDArray b = head.project(global).stopGradient();
+    NDArray logits = a.matMul(b.transpose()).div((float) temperature);
+    int rows = n + k;
+    // cross-entropy with target i in row i: −log_softmax(logits)[i, i], read off the diagonal
+    NDArray diagonal = logits.getManager().arange(0, rows, 1, DataType.INT64).mul(rows + 1);
+    NDArray perRow = logits.logSoftmax(1).reshape(-1).get(diagonal).neg();
+    if (k == 0) {
+      return perRow.mean();
+    }
+    // two means, so 4096 cached rows do not dilute the current batch
+    return perRow.get("0:" + n).mean().add(perRow.get(n + ":").mean());
+  }
+
+  /** [N, D]: the per-sample channel means of every BN layer's input, concatenated. */
+  static NDArray instanceFeatures(List<BnStatistics> layers) {
+    if (layers.isEmpty()) {
+      throw new DfkdException("cmi-contrastive got no BatchNorm statistics: the teacher needs BatchNorm layers (use a *-bn architecture)");
+    }
+    NDList parts = new NDList();
+    layers.forEach(l -> parts.add(l.instanceMean()));
+    return parts.size() == 1 ? parts.get(0) : NDArrays.concat(parts, 1);
+  }
+
+  @Override
+  public boolean needsStudent() {
+    return false;
+  }
+
+  @Override
+  public boolean activeDuringWarmup() {
+    return true;
+  }
+
+  @Override
+  public List<Parameter> trainableParameters() {
+    return head.parameters();
+  }
+
+  /**
+   * Stores {@code [f_local | f_global]} of the kept images in the bank: both views recomputed
+   * without gradient, with this call's random source.
+   */
+  @Override
+  public void afterCall(SynthesisStep lastStep, NDArray keptImages) {
+    FeatureNet teacher = lastStep.context().teacher();
+    Random random = lastStep.context().random();
+    try (NDManager tmp = keptImages.getManager().newSubManager()) {
+      NoGrad.run(() -> {
+        NDArray x = keptImages.duplicate();
+        x.attach(tmp);
+        NDArray global = instanceFeatures(teacher.forwardWithBnStatistics(
+            norm.apply(BatchAugment.cropAndFlip(x, globalPadding, true, random)), false).bnStatistics());
+        NDArray local = instanceFeatures(teacher.forwardWithBnStatistics(
+            norm.apply(LocalView.apply(x, minScale, random)), false).bnStatistics());
+        bank.add(NDArrays.concat(new NDList(local, global), 1));
+      });
+    }
+  }
+
+  /** Number of rows in the memory bank. */
+  int bankSize() {
+    return bank.size();
+  }
+
+  /** Cached rows the last {@link #loss} used as extra instances. */
+  int lastCached() {
+    return lastCached;
+  }
+
+  ProjectionHead head() {
+    return head;
+  }
+
+  MemoryBank bank() {
+    return bank;
+  }
+
+  @Override
+  public void saveState(DataOutputStream out) {
+    try {
+      out.writeInt(STATE_VERSION);
+      out.writeInt(head.inputDim());
+      out.writeInt(head.outputDim());
+      NDList all = new NDList();
+      head.parameters().forEach(p -> all.add(p.getArray()));
+      NDArray rows = bank.rows();
+      if (rows != null) {
+        all.add(rows);
+      }
+      byte[] bytes = all.encode();
+      out.writeInt(bytes.length);
+      out.write(bytes);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  @Override
+  public void loadState(DataInputStream in) {
+    try {
+      int version = in.readInt();
+      int d = in.readInt();
+      int h = in.readInt();
+      if (version != STATE_VERSION || d != head.inputDim() || h != head.outputDim()) {
+        throw new DfkdException("cmi-contrastive state (version " + version + ", " + d + "→" + h
+            + ") does not match this run (" + head.inputDim() + "→" + head.outputDim()
+            + "): resume with the spec the run was started with");
+      }
+      byte[] bytes = in.readNBytes(in.readInt());
+      try (NDManager tmp = state.newSubManager()) {
+        NDList all = NDList.decode(tmp, bytes);
+        List<Parameter> params = head.parameters();
+        NoGrad.run(() -> {
+          for (int i = 0; i < params.size(); i++) {
+            // copy in place: the parameter arrays keep their identity and gradient flag
+            params.get(i).getArray().set(all.get(i).toFloatArray());
+          }
+        });
+        bank.restore(all.size() > params.size() ? all.get(params.size()) : null);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}
