@@ -87,9 +87,10 @@ final class FastSynthesizer implements Synthesizer {
         for (int it = 0; it < gSteps; it++) {
           NDManager scope = call.newSubManager();
           last = InnerStep.run(ctx, scope, m -> {
-            NDArray zi = z.duplicate();
-            zi.attach(m);
-            return inner.forward(zi, true);
+            // z joins the iteration's scope for its duration, so the ops on it create their
+            // results there (duplicate() would cut z out of the autograd graph)
+            m.tempAttachAll(z);
+            return inner.forward(z, true);
           }, targets, aug, norm, it, null);
           best.offer(last.raw(), last.losses());
           // first-order MAML: the meta-gradient is the sum of the inner gradients

@@ -69,9 +69,8 @@ public final class StepBenchmark {
         synthMs = Timing.medianMillis(s.warmup(), s.repeats(), () -> {
           try (NDManager m = root.newSubManager()) {
             try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
-              NDArray zi = z.duplicate();
-              zi.attach(m);
-              NDArray x = g.forward(zi, true);
+              m.tempAttachAll(z);
+              NDArray x = g.forward(z, true);
               NDArray v = norm.apply(BatchAugment.cropAndFlip(x, 4, true, rnd));
               Features t = teacher.forwardWithBnStatistics(v, false);
               Features st = student.forward(v, false);

@@ -41,9 +41,10 @@ public final class InnerStep {
   }
 
   /**
-   * @param scope a manager scoping this iteration's arrays: the producer should make its
-   *     first array there (e.g. {@code z.duplicate()} attached to it) so every intermediate
-   *     follows it and is freed when the caller closes the manager
+   * @param scope a manager scoping this iteration's arrays: the producer should temporarily
+   *     attach what it optimises to it ({@code scope.tempAttachAll(z)}) so every intermediate is
+   *     created there and freed when the caller closes the manager ({@code duplicate()} would cut
+   *     the optimised array out of the autograd graph)
    * @param producer creates the raw images in [0,1] from what is optimised (called inside the
    *     collector so its graph is recorded)
    * @param targets class targets of the batch

@@ -81,9 +81,10 @@ public final class PerCallGeneratorSynthesizer implements Synthesizer {
         for (int it = 0; it < gSteps; it++) {
           NDManager scope = call.newSubManager();
           last = InnerStep.run(ctx, scope, m -> {
-            NDArray zi = z.duplicate();
-            zi.attach(m);
-            return g.forward(zi, true);
+            // z joins the iteration's scope for its duration, so the ops on it create their
+            // results there (duplicate() would cut z out of the autograd graph)
+            m.tempAttachAll(z);
+            return g.forward(z, true);
           }, targets, aug, norm, it, null);
           best.offer(last.raw(), last.losses());
           adam.step();
