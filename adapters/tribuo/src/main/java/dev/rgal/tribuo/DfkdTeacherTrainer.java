@@ -139,6 +139,11 @@ public final class DfkdTeacherTrainer implements Trainer<Label> {
   }
 
   @Override
+  public DfkdTribuoModel train(Dataset<Label> examples) {
+    return train(examples, Map.of());
+  }
+
+  @Override
   public DfkdTribuoModel train(Dataset<Label> examples, Map<String, Provenance> runProvenance) {
     return train(examples, runProvenance, INCREMENT_INVOCATION_COUNT);
   }
