@@ -48,6 +48,9 @@ class DistillObserverTest {
     assertEquals(result.lastAccuracy(), rec.metrics().get("tribuo.accuracy"), 1e-9);
     assertTrue(rec.metrics().containsKey("tribuo.macro_f1"));
     assertTrue(rec.metrics().containsKey("tribuo.recall.9"));
+    // the failing test observer ran after tribuo-evaluation (name order) and only left a tag
+    assertEquals("IllegalStateException: observer broke on purpose", rec.tags().get("observer.zz-failing.error"));
+    assertEquals("FINISHED", rec.status());
     Path report = out.resolve(TribuoRunObserver.REPORT);
     assertTrue(Files.readString(report).contains("confusion matrix"));
     Path artifact = store.findRunDir(runId).orElseThrow().resolve("artifacts").resolve(TribuoRunObserver.REPORT);

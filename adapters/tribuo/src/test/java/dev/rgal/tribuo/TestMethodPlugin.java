@@ -8,7 +8,10 @@ import dev.rgal.api.MethodDefinition;
 import dev.rgal.api.MethodPreset;
 import dev.rgal.engine.synthesis.PerCallGeneratorSynthesizer;
 
-/** Test-only: a tiny method (the engine's per-call generator) so a real distillation can run here. */
+/**
+ * Test-only: a tiny method (the engine's per-call generator) so a real distillation can run here,
+ * and an observer that always fails.
+ */
 public final class TestMethodPlugin implements DfkdPlugin {
   static final String TINY = """
       {"method": "tribuo-test", "studentArch": "lenet5-half-bn", "seed": 3,
@@ -33,6 +36,10 @@ public final class TestMethodPlugin implements DfkdPlugin {
         Bindings.synthesizers(binder()).addBinding("tribuo-test-generator").toInstance(PerCallGeneratorSynthesizer::new);
         Bindings.methods(binder()).addBinding("tribuo-test").toInstance(
             new MethodDefinition("tribuo-test", "tribuo adapter test method", "tribuo-test-tiny"));
+        // always fails: a failing observer must not fail the finished run
+        Bindings.observers(binder()).addBinding("zz-failing").toInstance(o -> {
+          throw new IllegalStateException("observer broke on purpose");
+        });
         Bindings.presets(binder()).addBinding("tribuo-test-tiny").toInstance(new MethodPreset("tribuo-test-tiny", TINY));
       }
     };
