@@ -271,7 +271,7 @@ public final class DfkdTeacherTrainer implements Trainer<Label> {
     }
     List<Double> mean = new ArrayList<>();
     List<Double> std = new ArrayList<>();
-    double count = (double) train.size() * hw;
+    long count = (long) train.size() * hw;
     for (int c = 0; c < channels; c++) {
       double m = sum[c] / count;
       mean.add(m);
