@@ -123,6 +123,18 @@ class ExportCommandTest {
     Out format = rgal("export", "--run", run.toString(), "--format", "onnx", "--out", tmp.resolve("z").toString());
     assertEquals(1, format.code());
     assertTrue(format.err().contains("--format tribuo"), format.err());
-    assertFalse(Files.exists(tmp.resolve("x.tribuo")) || Files.exists(tmp.resolve("y.tribuo")));
+    // a teacher of another shape (3-channel CIFAR) does not fit the run's 1-channel student
+    Path cifar = tmp.resolve("cifar-teacher");
+    var c = Datasets.dataSpec("cifar10");
+    try (NDManager m = NDManager.newBaseManager(); FeatureNet t = Zoo.create("lenet5-bn", m, 3, 32, 32, 10)) {
+      TeacherStore.write(cifar, t, new TeacherMetadata("lenet5-bn", "cifar10", 3, 32, 32, 10, c.mean(), c.std(),
+          Double.NaN, 0, TeacherStore.WEIGHTS, "", Map.of()), false);
+    }
+    Out mismatch = rgal("export", "--run", run.toString(), "--teacher", cifar.toString(), "--out", tmp.resolve("w.tribuo").toString());
+    assertEquals(1, mismatch.code());
+    assertTrue(mismatch.err().startsWith("rgal: error: cannot export the student of"), mismatch.err());
+    assertEquals(1, mismatch.err().strip().lines().count(), mismatch.err());
+    assertFalse(Files.exists(tmp.resolve("x.tribuo")) || Files.exists(tmp.resolve("y.tribuo"))
+        || Files.exists(tmp.resolve("w.tribuo")));
   }
 }

@@ -200,8 +200,8 @@ public final class DfkdTribuoModel extends Model<Label> implements AutoCloseable
     ModelProvenance prov = new ModelProvenance(DfkdTribuoModel.class.getName(), OffsetDateTime.now(),
         datasetProvenance(m.dataset() + " training split (per teacher.json; images not seen by this export)"),
         new TrainerProvenanceImpl(trainer), inst);
-    return create("rgal-teacher-" + m.architecture(), Geometry.of(spec, m.architecture()), digits(spec.numClasses()),
-        bytes, prov);
+    return checked(create("rgal-teacher-" + m.architecture(), Geometry.of(spec, m.architecture()),
+        digits(spec.numClasses()), bytes, prov), "the teacher " + teacherDir);
   }
 
   /**
@@ -274,8 +274,24 @@ public final class DfkdTribuoModel extends Model<Label> implements AutoCloseable
     ModelProvenance prov = new ModelProvenance(DfkdTribuoModel.class.getName(), OffsetDateTime.now(),
         datasetProvenance("data-free: " + spec.method() + " synthesised images from the teacher " + t.weightsSha256()),
         new TrainerProvenanceImpl(new DfkdDistillationTrainer(spec, t.weightsSha256())), inst);
-    return create("rgal-student-" + spec.method() + "-" + spec.studentArch(), Geometry.of(data, spec.studentArch()),
-        digits(data.numClasses()), bytes, prov);
+    return checked(create("rgal-student-" + spec.method() + "-" + spec.studentArch(), Geometry.of(data, spec.studentArch()),
+        digits(data.numClasses()), bytes, prov), "the student of " + runDir + " with the teacher " + teacherDir);
+  }
+
+  /**
+   * Builds the network once so that weights that do not fit the architecture, channel or class
+   * count fail now (e.g. a run exported with another run's teacher) rather than at the first
+   * prediction.
+   */
+  private static DfkdTribuoModel checked(DfkdTribuoModel model, String what) {
+    try {
+      model.network();
+      return model;
+    } catch (DfkdException e) {
+      throw new DfkdException("cannot export " + what + ": " + e.getMessage());
+    } finally {
+      model.close();
+    }
   }
 
   /**
