@@ -42,7 +42,15 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.ServiceLoader;
 import java.util.TreeMap;
+import com.google.protobuf.Any;
+import com.google.protobuf.ByteString;
+import com.google.protobuf.CodedInputStream;
+import com.google.protobuf.CodedOutputStream;
+import com.google.protobuf.InvalidProtocolBufferException;
 import org.jspecify.annotations.Nullable;
+import org.tribuo.impl.ModelDataCarrier;
+import org.tribuo.protos.core.ModelDataProto;
+import org.tribuo.protos.core.ModelProto;
 import org.tribuo.Example;
 import org.tribuo.Excuse;
 import org.tribuo.ImmutableFeatureMap;
@@ -80,6 +88,9 @@ import org.tribuo.provenance.impl.TrainerProvenanceImpl;
  */
 public final class DfkdTribuoModel extends Model<Label> implements AutoCloseable {
   @Serial private static final long serialVersionUID = 1L;
+  /** Version of the protobuf form ({@link #serialize()}). */
+  public static final int CURRENT_VERSION = 0;
+  private static final String TYPE_URL = "type.googleapis.com/dev.rgal.tribuo.DfkdTribuoModelData";
   private static final int BATCH = 256;
 
   private final String architecture;
@@ -150,7 +161,9 @@ public final class DfkdTribuoModel extends Model<Label> implements AutoCloseable
     List<VariableInfo> infos = new ArrayList<>(n);
     String[] names = PixelFeatures.names(g.featureFormat, n);
     for (String s : names) {
-      infos.add(new RealInfo(s));
+      // declared range [0, pixelScale], no observations (an unobserved RealInfo has min > max,
+      // which Tribuo's protobuf reader rejects)
+      infos.add(new RealInfo(s, 0, g.pixelScale, 0, 0, 0));
     }
     ImmutableFeatureMap fm = new ImmutableFeatureMap(infos);
     for (int i = 0; i < n; i += Math.max(1, n / 64)) {
@@ -623,6 +636,99 @@ public final class DfkdTribuoModel extends Model<Label> implements AutoCloseable
     in.defaultReadObject();
     if (weights == null || architecture == null || labelNames == null) {
       throw new java.io.InvalidObjectException("incomplete rgal Tribuo model");
+    }
+  }
+
+  // ------------------------------------------------------------------------------ protobuf
+
+  /**
+   * Tribuo's protobuf form ({@code serializeToFile}, {@code Model.deserializeFromFile}): a
+   * {@code ModelProto} whose data is an {@code Any} holding Tribuo's {@code ModelDataProto} (name,
+   * provenance, domains) as field 1 and this model's own fields (architecture, geometry,
+   * normalisation, label names, weight bytes) as fields 2-13.
+   */
+  @Override
+  public ModelProto serialize() {
+    try {
+      ByteString.Output buf = ByteString.newOutput();
+      CodedOutputStream o = CodedOutputStream.newInstance(buf);
+      o.writeMessage(1, createDataCarrier().serialize());
+      o.writeString(2, architecture);
+      o.writeInt32(3, channels);
+      o.writeInt32(4, height);
+      o.writeInt32(5, width);
+      o.writeInt32(6, netHeight);
+      o.writeInt32(7, netWidth);
+      for (double v : mean) {
+        o.writeDouble(8, v);
+      }
+      for (double v : std) {
+        o.writeDouble(9, v);
+      }
+      o.writeDouble(10, pixelScale);
+      o.writeString(11, featureFormat);
+      for (String l : labelNames) {
+        o.writeString(12, l);
+      }
+      o.writeByteArray(13, weights);
+      o.flush();
+      Any data = Any.newBuilder().setTypeUrl(TYPE_URL).setValue(buf.toByteString()).build();
+      return ModelProto.newBuilder().setVersion(CURRENT_VERSION).setClassName(DfkdTribuoModel.class.getName())
+          .setSerializedData(data).build();
+    } catch (IOException e) {
+      throw new IllegalStateException("in-memory protobuf write failed", e);
+    }
+  }
+
+  /** Called reflectively by Tribuo's {@code ProtoUtil.deserialize}. */
+  public static DfkdTribuoModel deserializeFromProto(int version, String className, Any message)
+      throws InvalidProtocolBufferException {
+    if (version < 0 || version > CURRENT_VERSION) {
+      throw new IllegalArgumentException("unknown DfkdTribuoModel proto version " + version + " (this build reads up to "
+          + CURRENT_VERSION + ")");
+    }
+    if (!TYPE_URL.equals(message.getTypeUrl())) {
+      throw new InvalidProtocolBufferException("not DfkdTribuoModel data: " + message.getTypeUrl());
+    }
+    try {
+      CodedInputStream in = message.getValue().newCodedInput();
+      ModelDataProto carrierProto = null;
+      String arch = null;
+      String format = null;
+      int[] dims = new int[5];
+      List<Double> mean = new ArrayList<>();
+      List<Double> std = new ArrayList<>();
+      List<String> labels = new ArrayList<>();
+      double scale = 1;
+      byte[] weights = null;
+      for (int tag = in.readTag(); tag != 0; tag = in.readTag()) {
+        switch (tag >>> 3) {
+          case 1 -> carrierProto = ModelDataProto.parseFrom(in.readBytes());
+          case 2 -> arch = in.readString();
+          case 3, 4, 5, 6, 7 -> dims[(tag >>> 3) - 3] = in.readInt32();
+          case 8 -> mean.add(in.readDouble());
+          case 9 -> std.add(in.readDouble());
+          case 10 -> scale = in.readDouble();
+          case 11 -> format = in.readString();
+          case 12 -> labels.add(in.readString());
+          case 13 -> weights = in.readByteArray();
+          default -> in.skipField(tag);
+        }
+      }
+      if (carrierProto == null || arch == null || format == null || weights == null || labels.isEmpty()) {
+        throw new InvalidProtocolBufferException("incomplete DfkdTribuoModel data");
+      }
+      ModelDataCarrier<?> carrier = ModelDataCarrier.deserialize(carrierProto);
+      Geometry g = new Geometry(arch, dims[0], dims[1], dims[2], dims[3], dims[4], toArray(mean), toArray(std), scale, format);
+      DfkdTribuoModel m = create(carrier.name(), g, labels, weights, carrier.provenance());
+      if (!m.getFeatureIDMap().equals(carrier.featureDomain())) {
+        throw new InvalidProtocolBufferException("the feature domain does not match the model's pixel features");
+      }
+      return m;
+    } catch (InvalidProtocolBufferException e) {
+      throw e;
+    } catch (IOException e) {
+      throw new InvalidProtocolBufferException(e);
     }
   }
 

@@ -131,6 +131,28 @@ class DfkdTribuoModelTest {
   }
 
   @Test
+  void tribuoProtobufRoundTripKeepsPredictionsAndProvenance(@TempDir Path tmp) throws Exception {
+    Path dir = Fixtures.teacher();
+    ImageDataset test = Fixtures.test().take(50);
+    Path file = tmp.resolve("teacher.tribuo.pb");
+    try (DfkdTribuoModel model = DfkdTribuoModel.fromTeacher(dir)) {
+      List<Example<Label>> ex = PixelFeatures.examples(test, 0, 50, model.featureFormat(), model.labelNames());
+      List<Prediction<Label>> before = model.predict(ex);
+      model.serializeToFile(file);
+      org.tribuo.Model<?> read = org.tribuo.Model.deserializeFromFile(file);
+      assertTrue(read instanceof DfkdTribuoModel, read.getClass().getName());
+      try (DfkdTribuoModel back = (DfkdTribuoModel) read) {
+        assertEquals(model.getProvenance(), back.getProvenance());
+        assertEquals(model.getOutputIDInfo().size(), back.getOutputIDInfo().size());
+        List<Prediction<Label>> after = back.predict(ex);
+        for (int i = 0; i < ex.size(); i++) {
+          assertTrue(before.get(i).distributionEquals(after.get(i), 1e-6), "prediction " + i);
+        }
+      }
+    }
+  }
+
+  @Test
   void labelEvaluatorFiguresAgreeWithEngineAccuracy() {
     Path dir = Fixtures.teacher();
     ImageDataset test = Fixtures.test().take(2000);
