@@ -33,7 +33,8 @@ public final class Bindings {
     TRACKERS("tracker", RunTrackerFactory.class),
     METHODS("method", MethodDefinition.class),
     PRESETS("preset", MethodPreset.class),
-    EXTENSIONS("extension", MethodExtension.class);
+    EXTENSIONS("extension", MethodExtension.class),
+    OBSERVERS("run observer", RunObserver.class);
 
     private final String label;
     private final Class<?> type;
@@ -86,5 +87,10 @@ public final class Bindings {
 
   public static MapBinder<String, MethodExtension> extensions(Binder b) {
     return MapBinder.newMapBinder(b, String.class, MethodExtension.class);
+  }
+
+  /** Observers called at the end of every successful distillation run (see {@link RunObserver}). */
+  public static MapBinder<String, RunObserver> observers(Binder b) {
+    return MapBinder.newMapBinder(b, String.class, RunObserver.class);
   }
 }

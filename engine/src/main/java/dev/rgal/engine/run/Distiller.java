@@ -7,6 +7,8 @@ import dev.rgal.api.Bindings.Registry;
 import dev.rgal.api.ComponentRequest;
 import dev.rgal.api.DataSpec;
 import dev.rgal.api.DfkdException;
+import dev.rgal.api.RunObserver;
+import dev.rgal.api.RunOutcome;
 import dev.rgal.api.RunSpec;
 import dev.rgal.api.Settings;
 import dev.rgal.api.Stateful;
@@ -57,6 +59,10 @@ import org.jspecify.annotations.Nullable;
  * then per epoch synthesis → pool → student training → evaluation on real test data →
  * checkpoint → tracking. It knows no method by name: every component comes from the plugin
  * registries. Not thread-safe; one run at a time per JVM (a DJL limit).
+ *
+ * <p>After a run finishes, every {@link RunObserver} bound in {@code Bindings.observers} sees the
+ * student, the data description and the tracked run (e.g. the Tribuo plugin logs LabelEvaluator
+ * metrics there).
  *
  * <p>Files in the run directory: {@code spec.json}, {@code pool.bin} (uint8 images, appended per
  * call), {@code checkpoint/} (written atomically after each epoch), {@code samples/epoch-NNN.png},
@@ -154,10 +160,31 @@ public final class Distiller implements AutoCloseable {
         if (resumed != null) {
           loop.restore(resumed, run);
         }
-        return loop.run(run, teacherAcc);
+        DistillResult result = loop.run(run, teacherAcc);
+        notifyObservers(new RunOutcome(student, data, request.testDataDir(), spec, out, request.tracked()));
+        return result;
       } finally {
         student.close();
         teacher.net().close();
+      }
+    }
+  }
+
+  /**
+   * Calls every bound {@link RunObserver} in name order. A failing observer does not fail the
+   * finished run: the failure becomes the tag {@code observer.<name>.error} and a line on stderr.
+   */
+  private void notifyObservers(RunOutcome outcome) {
+    Map<String, RunObserver> observers = new java.util.TreeMap<>(host.registry(Registry.OBSERVERS, RunObserver.class));
+    for (Map.Entry<String, RunObserver> e : observers.entrySet()) {
+      try {
+        e.getValue().runFinished(outcome);
+      } catch (RuntimeException ex) {
+        String msg = ex.getClass().getSimpleName() + (ex.getMessage() == null ? "" : ": " + ex.getMessage());
+        System.err.println("rgal: warning: run observer '" + e.getKey() + "' failed (" + msg + "); the run itself is complete");
+        if (outcome.tracked() != null) {
+          outcome.tracked().setTags(Map.of("observer." + e.getKey() + ".error", msg));
+        }
       }
     }
   }

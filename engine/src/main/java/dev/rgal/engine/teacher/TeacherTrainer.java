@@ -56,10 +56,24 @@ public final class TeacherTrainer {
   /** The trained teacher's metadata and per-epoch figures. */
   public record Result(TeacherMetadata metadata, List<EpochStats> epochs) {}
 
+  /**
+   * Training on images already in memory (e.g. converted from a Tribuo {@code Dataset}), with the
+   * same loop, seeds and teacher directory as {@link #train(Request, Map, Progress, Consumer)}.
+   *
+   * @param train training images, already at the net's input size
+   * @param test test images for the per-epoch accuracy, or null (accuracies are then NaN)
+   * @param spec shape, classes and normalisation; {@code spec.dataset()} is recorded as the teacher's dataset
+   * @param architecture zoo name
+   * @param recipe optimiser and schedule
+   * @param outDir teacher directory to write, or null to only train
+   * @param overwrite replace an existing teacher in outDir
+   */
+  public record InMemoryRequest(ImageDataset train, @Nullable ImageDataset test, DataSpec spec, String architecture,
+      TeacherRecipe recipe, @Nullable Path outDir, boolean overwrite) {}
+
   public static Result train(Request req, Map<String, ArchitectureFactory> architectures, Progress progress,
       Consumer<EpochStats> onEpoch) {
-    ArchitectureFactory factory = architectures.get(req.architecture());
-    if (factory == null) {
+    if (!architectures.containsKey(req.architecture())) {
       throw new DfkdException("unknown architecture '" + req.architecture() + "'; known: "
           + String.join(", ", new java.util.TreeSet<>(architectures.keySet())));
     }
@@ -68,7 +82,31 @@ public final class TeacherTrainer {
     if (req.maxTrainImages() > 0 && req.maxTrainImages() < train.size()) {
       train = train.take(req.maxTrainImages());
     }
-    DataSpec spec = Datasets.dataSpec(req.dataset());
+    return train(new InMemoryRequest(train, test, Datasets.dataSpec(req.dataset()), req.architecture(), req.recipe(),
+        req.outDir(), req.overwrite()), architectures, progress, onEpoch);
+  }
+
+  /** Trains on in-memory images; see {@link InMemoryRequest}. */
+  public static Result train(InMemoryRequest req, Map<String, ArchitectureFactory> architectures, Progress progress,
+      Consumer<EpochStats> onEpoch) {
+    ArchitectureFactory factory = architectures.get(req.architecture());
+    if (factory == null) {
+      throw new DfkdException("unknown architecture '" + req.architecture() + "'; known: "
+          + String.join(", ", new java.util.TreeSet<>(architectures.keySet())));
+    }
+    ImageDataset train = req.train();
+    ImageDataset test = req.test();
+    DataSpec spec = req.spec();
+    for (ImageDataset d : test == null ? List.of(train) : List.of(train, test)) {
+      if (d.channels() != spec.channels() || d.height() != spec.height() || d.width() != spec.width()) {
+        throw new DfkdException("images are " + d.channels() + "x" + d.height() + "x" + d.width()
+            + " but the teacher takes " + spec.channels() + "x" + spec.height() + "x" + spec.width()
+            + ": pad or resize the images to the network's input size");
+      }
+    }
+    if (train.size() == 0) {
+      throw new DfkdException("no training images: pass a non-empty training set");
+    }
     Normalization norm = Normalization.of(spec);
     TeacherRecipe r = req.recipe();
     Engine.getInstance().setRandomSeed((int) Seeds.derive(r.seed(), "teacher-init", 0));
@@ -116,7 +154,7 @@ public final class TeacherTrainer {
             lossSum += loss;
             bar.step(1, String.format(Locale.ROOT, "loss %.4f", loss));
           }
-          testAcc = Evaluation.accuracy(net, test, spec, root);
+          testAcc = test == null ? Double.NaN : Evaluation.accuracy(net, test, spec, root);
           EpochStats es = new EpochStats(epoch, lossSum / steps, testAcc, (System.nanoTime() - t0) / 1e9);
           stats.add(es);
           bar.println(String.format(Locale.ROOT, "epoch %d/%d  train loss %.4f  test accuracy %.2f%%  %.1fs",
@@ -131,7 +169,7 @@ public final class TeacherTrainer {
           sgd.close();
         }
       }
-      TeacherMetadata meta = new TeacherMetadata(req.architecture(), req.dataset(), spec.channels(), spec.height(),
+      TeacherMetadata meta = new TeacherMetadata(req.architecture(), spec.dataset(), spec.channels(), spec.height(),
           spec.width(), spec.numClasses(), spec.mean(), spec.std(), testAcc, r.seed(), TeacherStore.WEIGHTS, "",
           r.asMap());
       if (req.outDir() != null) {

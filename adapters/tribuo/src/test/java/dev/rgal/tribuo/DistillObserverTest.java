@@ -1,0 +1,76 @@
+package dev.rgal.tribuo;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.oracle.labs.mlrg.olcut.provenance.Provenance;
+import dev.rgal.api.RunSpec;
+import dev.rgal.api.tracking.RunRecord;
+import dev.rgal.api.tracking.RunStart;
+import dev.rgal.api.tracking.RunStatus;
+import dev.rgal.api.tracking.TrackedRun;
+import dev.rgal.engine.data.Datasets;
+import dev.rgal.engine.plugin.PluginHost;
+import dev.rgal.engine.progress.Progress;
+import dev.rgal.engine.run.DistillRequest;
+import dev.rgal.engine.run.DistillResult;
+import dev.rgal.engine.run.Distiller;
+import dev.rgal.engine.teacher.TeacherStore;
+import dev.rgal.engine.tracking.FileStoreTracker;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** A real (tiny) distillation: the plugin's run observer logs Tribuo figures; the run exports as a student. */
+class DistillObserverTest {
+  @Test
+  void observerLogsTribuoMetricsAndTheRunExportsAsAStudent(@TempDir Path tmp) throws Exception {
+    Path teacher = Fixtures.teacher();
+    Path out = tmp.resolve("run");
+    FileStoreTracker store = FileStoreTracker.open(tmp.resolve("mlruns"));
+    DistillResult result;
+    String runId;
+    try (PluginHost host = PluginHost.discover(); Distiller d = new Distiller(host, Progress.silent())) {
+      assertTrue(host.components().stream().anyMatch(c -> c.name().equals(TribuoPlugin.OBSERVER)));
+      RunSpec spec = d.spec("tribuo-test", null, Map.of());
+      try (TrackedRun run = store.start(new RunStart("tribuo-test", "observer", Map.of()))) {
+        runId = run.runId();
+        result = d.run(new DistillRequest(teacher, spec, Datasets.FASHION_MNIST_DIR, out, false, run));
+        run.finish(RunStatus.FINISHED);
+      }
+    }
+    RunRecord rec = store.searchRuns("tribuo-test").get(0);
+    assertEquals(runId, rec.runId());
+    // Tribuo's accuracy of the final student is the engine's last accuracy on the same 10 000 images
+    assertEquals(result.lastAccuracy(), rec.metrics().get("tribuo.accuracy"), 1e-9);
+    assertTrue(rec.metrics().containsKey("tribuo.macro_f1"));
+    assertTrue(rec.metrics().containsKey("tribuo.recall.9"));
+    // the failing test observer ran after tribuo-evaluation (name order) and only left a tag
+    assertEquals("IllegalStateException: observer broke on purpose", rec.tags().get("observer.zz-failing.error"));
+    assertEquals("FINISHED", rec.status());
+    Path report = out.resolve(TribuoRunObserver.REPORT);
+    assertTrue(Files.readString(report).contains("confusion matrix"));
+    Path artifact = store.findRunDir(runId).orElseThrow().resolve("artifacts").resolve(TribuoRunObserver.REPORT);
+    assertTrue(Files.isRegularFile(artifact), "artifact at " + artifact);
+
+    try (DfkdTribuoModel student = DfkdTribuoModel.fromRun(out, teacher)) {
+      Map<String, ? extends Provenance> inst = student.getProvenance().getInstanceProvenance().getMap();
+      assertEquals("student", DfkdTribuoModelTest.value(inst, "kind"));
+      assertEquals("tribuo-test", DfkdTribuoModelTest.value(inst, "method"));
+      assertEquals("3", DfkdTribuoModelTest.value(inst, "seed"));
+      assertEquals("64", DfkdTribuoModelTest.value(inst, "dataBudget.images"));
+      assertEquals(TeacherStore.readMetadata(teacher).weightsSha256(), DfkdTribuoModelTest.value(inst, "teacher.sha256"));
+      assertEquals("lenet5-half-bn", DfkdTribuoModelTest.value(inst, "spec.studentArch"));
+      assertTrue(inst.keySet().stream().anyMatch(k -> k.startsWith("spec.synthesizer")), inst.keySet().toString());
+      assertTrue(inst.containsKey("plugin.tribuo"), inst.keySet().toString());
+      assertEquals(DfkdDistillationTrainer.class.getName(), student.getProvenance().getTrainerProvenance().getClassName());
+      TribuoEvaluation.Result r = TribuoEvaluation.evaluate(student, Fixtures.test());
+      assertEquals(result.lastAccuracy(), r.accuracy(), 1e-9);
+      List<String> lines = Files.readAllLines(report);
+      assertTrue(lines.get(1).startsWith(String.format(java.util.Locale.ROOT, "accuracy %.4f", r.accuracy())), lines.get(1));
+    }
+  }
+}
