@@ -19,8 +19,10 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-/** {@code rgal teacher}: train a teacher on real data. */
-@Command(name = "teacher", description = "Train a teacher on real data and write a teacher directory (teacher.json + weights).")
+/** {@code rgal teacher}: train a teacher on real data ({@code rgal teacher import}: bring one from PyTorch). */
+@Command(name = "teacher", description = {"Train a teacher on real data and write a teacher directory (teacher.json + weights).",
+    "'rgal teacher import' brings in a teacher trained in PyTorch instead."},
+    subcommands = TeacherImportCommand.class)
 final class TeacherCommand implements Callable<Integer> {
   @Mixin CommonOptions common;
   @Mixin TrackingOptions tracking;
@@ -65,8 +67,9 @@ final class TeacherCommand implements Callable<Integer> {
   @Option(names = "--limit", defaultValue = "0", paramLabel = "N", description = "Train on the first N training images only (0 = all).")
   int limit;
 
-  @Option(names = "--out", required = true, paramLabel = "DIR", description = "Teacher directory to write.")
-  Path out;
+  // not required = true: picocli would then demand it before the 'import' subcommand too
+  @Option(names = "--out", paramLabel = "DIR", description = "Teacher directory to write (required).")
+  @Nullable Path out;
 
   @Option(names = "--force", description = "Replace a teacher already in --out.")
   boolean force;
@@ -74,6 +77,10 @@ final class TeacherCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     PrintWriter pw = spec.commandLine().getOut();
+    Path out = this.out;
+    if (out == null) {
+      throw new picocli.CommandLine.ParameterException(spec.commandLine(), "Missing required option: '--out=DIR'");
+    }
     if (epochs < 1 || batchSize < 1 || lr <= 0) {
       throw new dev.rgal.api.DfkdException("--epochs, --batch-size and --lr must be positive");
     }

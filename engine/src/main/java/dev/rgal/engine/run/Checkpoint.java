@@ -144,6 +144,9 @@ public final class Checkpoint {
     o.addProperty("synthesisMinutes", r.synthesisMinutes());
     o.addProperty("kdMinutes", r.kdMinutes());
     o.addProperty("imagesSynthesized", r.imagesSynthesized());
+    if (r.runId() != null) {
+      o.addProperty("runId", r.runId());
+    }
     o.add("spec", RunSpecJson.toJson(spec));
     return GSON.toJson(o);
   }

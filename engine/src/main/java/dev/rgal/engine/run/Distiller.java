@@ -28,6 +28,7 @@ import dev.rgal.api.training.StudentTermFactory;
 import dev.rgal.api.training.StudentTrainer;
 import dev.rgal.api.training.StudentTrainerFactory;
 import dev.rgal.api.training.TrainingSummary;
+import dev.rgal.api.tracking.RunTracker;
 import dev.rgal.api.tracking.TrackedRun;
 import dev.rgal.engine.data.Datasets;
 import dev.rgal.engine.data.ImageDataset;
@@ -40,6 +41,7 @@ import dev.rgal.engine.spec.RunSpecJson;
 import dev.rgal.engine.teacher.Evaluation;
 import dev.rgal.engine.teacher.LoadedTeacher;
 import dev.rgal.engine.teacher.TeacherStore;
+import dev.rgal.engine.tracking.Trackers;
 import dev.rgal.engine.zoo.NetWeights;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -107,6 +109,16 @@ public final class Distiller implements AutoCloseable {
     return run(request, e -> {});
   }
 
+  /**
+   * The tracker runs go to: an MLflow server when {@code trackingUri} (or
+   * {@code MLFLOW_TRACKING_URI}) names one and a tracker plugin handles it, else the embedded store
+   * in {@code localStore}. Start a run with {@link RunTracker#start}, pass it in
+   * {@link DistillRequest#tracked()}, then finish and close it; the result carries its id.
+   */
+  public RunTracker tracker(@Nullable String trackingUri, Path localStore) {
+    return Trackers.open(host, trackingUri, localStore, false);
+  }
+
   /** The plugins this distiller sees. */
   public PluginHost plugins() {
     return host;
@@ -119,7 +131,13 @@ public final class Distiller implements AutoCloseable {
     }
   }
 
-  /** Runs (or resumes) a distillation; {@code onEpoch} sees every completed epoch. */
+  /**
+   * Runs (or resumes) a distillation; {@code onEpoch} sees every completed epoch, after its
+   * checkpoint is written. The result's {@link DistillResult#runId()} is the tracked run's id.
+   *
+   * @throws DfkdException for anything the user can fix (missing plugin, bad teacher directory,
+   *     test data of another shape, a run directory already in use)
+   */
   public DistillResult run(DistillRequest request, Consumer<EpochReport> onEpoch) {
     Path out = request.outDir();
     RunSpec spec = request.spec();
@@ -375,7 +393,7 @@ public final class Distiller implements AutoCloseable {
       NetWeights.save(student, weights);
       double last = history.isEmpty() ? Double.NaN : history.get(history.size() - 1).accuracy();
       DistillResult result = new DistillResult(out, weights, teacherAcc, last, best, bestEpoch,
-          synthMs / 60000, kdMs / 60000, pool.size(), history);
+          synthMs / 60000, kdMs / 60000, pool.size(), history, tracked == null ? null : tracked.runId());
       Checkpoint.writeAtomically(out.resolve("summary.json"), Checkpoint.summaryJson(result, spec));
       Path plot = out.resolve("accuracy.png");
       AccuracyPlot.write(plot, history, teacherAcc, spec.method() + " (seed " + spec.seed() + ")");

@@ -1,0 +1,133 @@
+package dev.rgal.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.jar.JarEntry;
+import java.util.jar.JarOutputStream;
+import java.util.stream.Stream;
+import javax.tools.JavaCompiler;
+import javax.tools.ToolProvider;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A third-party plugin jar ({@code integration-tests/fixture-plugin}, built by Maven and kept off
+ * the class path) dropped into a plugin directory: the unchanged command line lists its components
+ * and runs its method. Jars that clash with a shipped name or speak another SPI are refused.
+ */
+class ThirdPartyPluginTest {
+  @TempDir Path tmp;
+
+  static Path fixtureJar() {
+    Path jar = Path.of(System.getProperty("rgal.fixturePluginJar", "target/fixture-plugin/fixture-plugin.jar"));
+    assertTrue(Files.isRegularFile(jar), "fixture plugin jar missing: " + jar + " (build with mvn verify)");
+    return jar;
+  }
+
+  @Test
+  void dropInJarIsListedAndRuns() throws Exception {
+    Path plugins = Files.createDirectories(tmp.resolve("my-plugins"));
+    Files.copy(fixtureJar(), plugins.resolve("noise-plugin.jar"));
+    Path teacher = TinyTeacher.get();
+
+    Cli.Result listed = Cli.run(tmp, "plugins", "--plugin-dir", plugins.toString());
+    assertEquals(0, listed.exit(), listed.err());
+    assertTrue(listed.out().contains("noise 0.1.0-SNAPSHOT  (SPI 1)  from " + plugins.resolve("noise-plugin.jar")),
+        listed.out());
+    assertTrue(listed.out().lines().anyMatch(l -> l.matches("\\s+synthesizers:\\s+noise")), listed.out());
+    assertTrue(listed.out().lines().anyMatch(l -> l.matches("\\s+student terms:\\s+logit-l2")), listed.out());
+    assertTrue(listed.out().lines().anyMatch(l -> l.matches("\\s+presets:\\s+fmnist-lenet5-noise")), listed.out());
+
+    Cli.Result without = Cli.run(tmp, distill(teacher, "a"));
+    assertEquals(1, without.exit(), without.err());
+    assertTrue(without.err().contains("no plugin provides component 'noise' (a method)"), without.err());
+
+    List<String> args = new ArrayList<>(List.of(distill(teacher, "b")));
+    args.addAll(List.of("--plugin-dir", plugins.toString(), "--test-data", "/usr/share/datasets/fashion-mnist"));
+    Cli.Result ran = Cli.run(tmp, args.toArray(String[]::new));
+    assertEquals(0, ran.exit(), ran.err());
+    assertTrue(ran.out().contains("noise: teacher"), ran.out());
+    assertTrue(Files.isRegularFile(tmp.resolve("b/student.params")));
+    String spec = Files.readString(tmp.resolve("b/spec.json"));
+    assertTrue(spec.contains("\"logit-l2\"") && spec.contains("\"noise\""), spec);
+  }
+
+  @Test
+  void jarBindingAShippedNameIsRefused() throws Exception {
+    Path plugins = Files.createDirectories(tmp.resolve("clash"));
+    Path jar = pluginJar(plugins, "copycat.jar", "copycat", 1, "fast");
+    Cli.Result r = Cli.run(tmp, "plugins", "--plugin-dir", plugins.toString());
+    assertEquals(1, r.exit(), r.out() + r.err());
+    assertTrue(r.err().contains("the synthesizer 'fast' is bound by two plugins"), r.err());
+    assertTrue(r.err().contains(jar.toString()), r.err());
+    assertEquals(1, r.err().strip().lines().count(), r.err());
+  }
+
+  @Test
+  void jarOfAnotherSpiVersionIsRefused() throws Exception {
+    Path plugins = Files.createDirectories(tmp.resolve("old"));
+    Files.copy(fixtureJar(), plugins.resolve("noise-plugin.jar"));
+    Path jar = pluginJar(plugins, "from-the-future.jar", "future", 2, "future-synth");
+    Cli.Result r = Cli.run(tmp, "plugins", "--plugin-dir", plugins.toString());
+    assertEquals(1, r.exit(), r.out() + r.err());
+    assertTrue(r.err().contains("plugin 'future' in " + jar + " was built for SPI version 2"), r.err());
+    assertFalse(r.out().contains("noise"), "nothing is listed when a jar is refused: " + r.out());
+  }
+
+  private static String[] distill(Path teacher, String out) {
+    List<String> a = new ArrayList<>(List.of("distill", "--teacher", teacher.toString(), "--method", "noise",
+        "--out", out, "--quiet", "--no-tracking"));
+    a.addAll(List.of(TinyTeacher.tiny(1)));
+    return a.toArray(String[]::new);
+  }
+
+  /**
+   * Compiles a one-class plugin binding synthesizer {@code synthesizer} and packs it as a jar: a
+   * stand-in for a third party's jar that was built wrongly.
+   */
+  private static Path pluginJar(Path dir, String jarName, String id, int spiVersion, String synthesizer)
+      throws IOException {
+    String cls = "Plugin_" + id.replace('-', '_');
+    String source = """
+        package thirdparty;
+        public class %s implements dev.rgal.api.DfkdPlugin {
+          public String id() { return "%s"; }
+          public int spiVersion() { return %d; }
+          public com.google.inject.Module module() {
+            return binder -> dev.rgal.api.Bindings.synthesizers(binder).addBinding("%s")
+                .toInstance(request -> { throw new UnsupportedOperationException(); });
+          }
+        }
+        """.formatted(cls, id, spiVersion, synthesizer);
+    Path work = Files.createTempDirectory("third-party-src");
+    Path src = Files.createDirectories(work.resolve("src/thirdparty")).resolve(cls + ".java");
+    Files.writeString(src, source);
+    Path classes = Files.createDirectories(work.resolve("classes"));
+    JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
+    int rc = javac.run(null, null, null, "-proc:none", "-d", classes.toString(),
+        "-cp", System.getProperty("java.class.path"), src.toString());
+    assertEquals(0, rc, "the third-party source compiles");
+    Path jar = dir.resolve(jarName);
+    try (OutputStream os = Files.newOutputStream(jar); JarOutputStream out = new JarOutputStream(os);
+        Stream<Path> files = Files.walk(classes)) {
+      for (Path f : files.filter(Files::isRegularFile).toList()) {
+        out.putNextEntry(new JarEntry(classes.relativize(f).toString().replace('\\', '/')));
+        out.write(Files.readAllBytes(f));
+        out.closeEntry();
+      }
+      out.putNextEntry(new JarEntry("META-INF/services/dev.rgal.api.DfkdPlugin"));
+      out.write(("thirdparty." + cls + "\n").getBytes(StandardCharsets.UTF_8));
+      out.closeEntry();
+    }
+    return jar;
+  }
+}
