@@ -76,8 +76,12 @@ final class DeepInversionSynthesizer implements Synthesizer {
       throw new DfkdException("deepinversion: jitter must be in [0, image size), got " + jitter
           + "; set synthesizer.settings.jitter");
     }
-    if (!(beta1 >= 0 && beta1 < 1 && beta2 >= 0 && beta2 < 1)) {
-      throw new DfkdException("deepinversion: beta1 and beta2 must be in [0, 1); set synthesizer.settings.beta1/beta2");
+    for (String key : new String[] {"beta1", "beta2"}) {
+      double beta = key.equals("beta1") ? beta1 : beta2;
+      if (!(beta >= 0 && beta < 1)) {
+        throw new DfkdException("deepinversion: " + key + " must be in [0, 1), got " + beta
+            + "; set synthesizer.settings." + key);
+      }
     }
   }
 
@@ -114,8 +118,10 @@ final class DeepInversionSynthesizer implements Synthesizer {
         // a manager per iteration: its graph and intermediates are freed once the next one exists
         NDManager scope = call.newSubManager();
         last = InnerStep.run(ctx, scope, m -> {
-          NDArray p = pixels.duplicate();
-          p.attach(m);
+          // Not pixels.duplicate(): DJL's PyTorch duplicate() is a detached copy, so no gradient
+          // would reach the pixels. An op whose first operand lives in this iteration's manager
+          // keeps the graph and puts every intermediate there.
+          NDArray p = m.ones(new Shape(1)).mul(pixels);
           // unclamped on purpose: the pixels are clamped after each step, not inside the graph
           return norm.invert(p);
         }, targets, aug, norm, it, null);
