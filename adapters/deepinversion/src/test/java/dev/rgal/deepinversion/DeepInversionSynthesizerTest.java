@@ -77,7 +77,7 @@ class DeepInversionSynthesizerTest {
   @Test
   void bnLossFallsMarkedlyWithinOneCallAndPixelsStayInRange() {
     Engine.getInstance().setRandomSeed(5);
-    int steps = 40;
+    int steps = 20;
     List<Double> bn = new ArrayList<>();
     List<String> outOfRange = new ArrayList<>();
     boolean[] studentRan = {true};
@@ -94,14 +94,14 @@ class DeepInversionSynthesizerTest {
       }
     });
     try (NDManager call = root.newSubManager()) {
-      SyntheticBatch b = s.synthesize(context(presetTerms(call), 32, call));
+      SyntheticBatch b = s.synthesize(context(presetTerms(call), 16, call));
       assertEquals(steps, bn.size());
       double first = bn.get(0);
       double last = bn.get(steps - 1);
       assertTrue(last < 0.5 * first, "BN loss from " + first + " to " + last);
       assertTrue(outOfRange.isEmpty(), "iterates outside [0, 1]: " + outOfRange);
       assertTrue(studentRan[0], "the ADI term needs the student, so it runs in every iteration");
-      assertEquals(List.of(32L, 1L, 32L, 32L), List.of(b.images().getShape().getShape()[0],
+      assertEquals(List.of(16L, 1L, 32L, 32L), List.of(b.images().getShape().getShape()[0],
           b.images().getShape().get(1), b.images().getShape().get(2), b.images().getShape().get(3)));
       assertTrue(b.images().min().getFloat() >= 0f && b.images().max().getFloat() <= 1f);
       int[] y = b.targets().toType(ai.djl.ndarray.types.DataType.INT32, false).toIntArray();
