@@ -53,7 +53,10 @@ public final class Losses {
     }
     NDArray total = null;
     for (BnStatistics s : layers) {
-      NDArray r = s.runningMean().sub(s.batchMean()).norm().add(s.runningVar().sub(s.batchVar()).norm());
+      // batch statistic first: an op's result belongs to its first operand's manager, and the
+      // running statistics live as long as the teacher (a result there would leak, together
+      // with the autograd graph it holds)
+      NDArray r = s.batchMean().sub(s.runningMean()).norm().add(s.batchVar().sub(s.runningVar()).norm());
       total = total == null ? r : total.add(r);
     }
     return total;

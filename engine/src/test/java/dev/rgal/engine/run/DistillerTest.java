@@ -78,7 +78,13 @@ class DistillerTest {
     Path test = SmallTestSet.write(tmp.resolve("test-data"), 500);
     List<Long> rss = new ArrayList<>();
     new Distiller(host, Progress.silent()).run(new DistillRequest(TestTeachers.lenet5bn(), spec, test,
-        tmp.resolve("mem"), false, null), e -> rss.add(dev.rgal.engine.bench.ProcessMemory.rssBytes()));
+        tmp.resolve("mem"), false, null), e -> {
+          // collect Java garbage first (direct buffers of batches are freed by the GC): what is
+          // left growing is native memory that no manager released
+          System.gc();
+          System.gc();
+          rss.add(dev.rgal.engine.bench.ProcessMemory.rssBytes());
+        });
     assertEquals(50, rss.size());
     long at5 = rss.get(4);
     long last = rss.get(49);
