@@ -82,7 +82,7 @@ final class FastSynthesizer implements Synthesizer {
       List<NDArray> metaGrad = new ArrayList<>();
       BestIterate best = new BestIterate(call);
       try (Adam innerAdam = Adam.of(List.of(new Adam.Group(innerWeights, lrG), new Adam.Group(List.of(z), lrZ)), 0.5, 0.999, call)) {
-        NDManager previous = null;
+        NDManager lastScope = null;
         InnerStep.Outcome last = null;
         for (int it = 0; it < gSteps; it++) {
           NDManager scope = call.newSubManager();
@@ -105,17 +105,20 @@ final class FastSynthesizer implements Synthesizer {
             }
           }
           innerAdam.step();
-          if (previous != null) {
-            previous.close();
+          // close each iteration's scope right after its step (so z's temporary attachment
+          // nests cleanly); the last one stays open for the terms' afterCall
+          if (it < gSteps - 1) {
+            scope.close();
+          } else {
+            lastScope = scope;
           }
-          previous = scope;
         }
         metaAdam.step(metaGrad);
         for (WeightedTerm<SynthesisTerm> t : ctx.terms()) {
           t.term().afterCall(last.step(), best.images());
         }
-        if (previous != null) {
-          previous.close();
+        if (lastScope != null) {
+          lastScope.close();
         }
       }
       return new SyntheticBatch(best.images(), targets, best.losses());

@@ -76,7 +76,7 @@ public final class PerCallGeneratorSynthesizer implements Synthesizer {
       }
       BestIterate best = new BestIterate(call);
       try (Adam adam = Adam.of(List.of(new Adam.Group(weights, lr)), 0.5, 0.999, call)) {
-        NDManager previous = null;
+        NDManager lastScope = null;
         InnerStep.Outcome last = null;
         for (int it = 0; it < gSteps; it++) {
           NDManager scope = call.newSubManager();
@@ -88,16 +88,19 @@ public final class PerCallGeneratorSynthesizer implements Synthesizer {
           }, targets, aug, norm, it, null);
           best.offer(last.raw(), last.losses());
           adam.step();
-          if (previous != null) {
-            previous.close();
+          // close each iteration's scope right after its step (so z's temporary attachment
+          // nests cleanly); the last one stays open for the terms' afterCall
+          if (it < gSteps - 1) {
+            scope.close();
+          } else {
+            lastScope = scope;
           }
-          previous = scope;
         }
         for (WeightedTerm<SynthesisTerm> t : ctx.terms()) {
           t.term().afterCall(last.step(), best.images());
         }
-        if (previous != null) {
-          previous.close();
+        if (lastScope != null) {
+          lastScope.close();
         }
       }
       return new SyntheticBatch(best.images(), targets, best.losses());
