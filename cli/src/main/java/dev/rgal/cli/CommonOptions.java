@@ -13,6 +13,11 @@ final class CommonOptions {
   @Option(names = {"-q", "--quiet"}, description = "No progress bars.")
   boolean quiet;
 
+  /** Read by {@link Main} before the engine starts; declared here so every command accepts it. */
+  @Option(names = "--deterministic",
+      description = "Bit-reproducible runs: one PyTorch thread (with two, some kernels reduce in a varying order).")
+  boolean deterministic;
+
   @Option(names = "--plugin-dir", paramLabel = "DIR",
       description = "Directory of plugin jars (default: ./plugins). Repeatable.")
   List<Path> pluginDirs = new ArrayList<>();

@@ -21,6 +21,11 @@ public final class Main implements Runnable {
 
   /** Runs the command line and returns the exit code (0 ok, 1 error, 2 usage). */
   public static int run(String... args) {
+    if (java.util.Arrays.asList(args).contains("--deterministic")) {
+      // must be set before the PyTorch engine starts; the engine reads it once
+      System.setProperty("ai.djl.pytorch.num_threads", "1");
+      System.setProperty("ai.djl.pytorch.num_interop_threads", "1");
+    }
     CommandLine cl = new CommandLine(new Main());
     cl.setExecutionExceptionHandler(Main::handle);
     return cl.execute(args);

@@ -22,6 +22,7 @@ final class Cli {
         .filter(keepClasspathEntry).toList());
     List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
         "-cp", cp, "-Djava.awt.headless=true", "-Dai.djl.offline=true",
+        "-Dai.djl.pytorch.num_threads=1", "-Dai.djl.pytorch.num_interop_threads=1",
         "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn", "dev.rgal.cli.Main"));
     cmd.addAll(List.of(args));
     return cmd;

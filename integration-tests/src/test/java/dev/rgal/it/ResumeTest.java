@@ -58,6 +58,9 @@ class ResumeTest {
     Cli.Result resumed = Cli.run(tmp, "distill", "--resume", "killed", "--teacher", teacher.toString(),
         "--test-data", "/usr/share/datasets/fashion-mnist", "--quiet", "--no-tracking");
     assertEquals(0, resumed.exit(), resumed.err());
+    System.out.println("killed after " + done + " epochs; straight history: "
+        + Files.readString(tmp.resolve("straight/checkpoint/state.json")).replaceAll("\\s+", " "));
+    System.out.println("resumed history: " + Files.readString(run.resolve("checkpoint/state.json")).replaceAll("\\s+", " "));
     JsonObject a = summary(tmp.resolve("straight"));
     JsonObject b = summary(run);
     assertEquals(a.get("lastAccuracy").getAsDouble(), b.get("lastAccuracy").getAsDouble(), 0.0);

@@ -34,7 +34,9 @@ public final class ResultsTable {
           k -> new ArrayList<>()).add(r);
     }
     List<Row> rows = new ArrayList<>();
-    groups.forEach((cfg, list) -> {
+    groups.forEach((cfg, unsorted) -> {
+      List<RunRecord> list = new ArrayList<>(unsorted);
+      list.sort(Comparator.comparing(r -> r.params().getOrDefault("seed", "")));
       double[] last = list.stream().mapToDouble(r -> r.metrics().get("final.last_accuracy")).toArray();
       double[] best = list.stream().mapToDouble(r -> r.metrics().getOrDefault("final.best_accuracy", Double.NaN)).toArray();
       rows.add(new Row(cfg, list.size(), mean(last), std(last), mean(best), std(best),
