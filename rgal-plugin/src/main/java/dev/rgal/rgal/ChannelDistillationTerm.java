@@ -16,10 +16,9 @@ import dev.rgal.api.DfkdException;
 import dev.rgal.api.model.Features;
 import dev.rgal.api.training.StudentStep;
 import dev.rgal.api.training.StudentTerm;
+import dev.rgal.engine.train.ArrayState;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -81,36 +80,24 @@ final class ChannelDistillationTerm implements StudentTerm {
     return List.copyOf(adapters);
   }
 
-  @Override
-  public void saveState(DataOutputStream out) {
-    NDList all = new NDList();
+  private List<NDArray> adapterArrays() {
+    List<NDArray> all = new ArrayList<>();
     for (Block b : adapters) {
       for (Pair<String, Parameter> p : b.getParameters()) {
         all.add(p.getValue().getArray());
       }
     }
-    try {
-      byte[] bytes = all.encode();
-      out.writeInt(bytes.length);
-      out.write(bytes);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    return all;
+  }
+
+  @Override
+  public void saveState(DataOutputStream out) {
+    ArrayState.write(out, adapterArrays());
   }
 
   @Override
   public void loadState(DataInputStream in) {
-    try (NDManager tmp = manager.newSubManager()) {
-      NDList all = NDList.decode(tmp, in.readNBytes(in.readInt()));
-      int i = 0;
-      for (Block b : adapters) {
-        for (Pair<String, Parameter> p : b.getParameters()) {
-          // copy in place: the optimiser holds these very arrays
-          all.get(i++).copyTo(p.getValue().getArray());
-        }
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    // in place: the student's optimiser holds these very arrays
+    ArrayState.readInto(in, manager, adapterArrays());
   }
 }

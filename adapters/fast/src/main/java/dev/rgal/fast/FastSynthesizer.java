@@ -17,13 +17,11 @@ import dev.rgal.engine.synthesis.BestIterate;
 import dev.rgal.engine.synthesis.InnerStep;
 import dev.rgal.engine.synthesis.ViewAugmenter;
 import dev.rgal.engine.train.Adam;
+import dev.rgal.engine.train.ArrayState;
 import dev.rgal.engine.train.KdTrainer;
 import dev.rgal.engine.zoo.Generator;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import ai.djl.ndarray.NDList;
 import ai.djl.nn.Parameter;
 import java.util.ArrayList;
 import java.util.List;
@@ -127,29 +125,19 @@ final class FastSynthesizer implements Synthesizer {
 
   @Override
   public void saveState(DataOutputStream out) {
-    try {
-      byte[] bytes = new NDList(meta.stateDict().values().stream().map(Parameter::getArray).toList()).encode();
-      out.writeInt(bytes.length);
-      out.write(bytes);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    ArrayState.write(out, metaArrays());
     metaAdam.saveState(out);
   }
 
   @Override
   public void loadState(DataInputStream in) {
-    try (NDManager tmp = meta.manager().newSubManager()) {
-      NDList saved = NDList.decode(tmp, in.readNBytes(in.readInt()));
-      int i = 0;
-      for (Parameter p : meta.stateDict().values()) {
-        // in place: the meta-optimiser holds these arrays
-        saved.get(i++).copyTo(p.getArray());
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    // in place: the meta-optimiser holds these arrays
+    ArrayState.readInto(in, meta.manager(), metaArrays());
     metaAdam.loadState(in);
+  }
+
+  private List<NDArray> metaArrays() {
+    return meta.stateDict().values().stream().map(Parameter::getArray).toList();
   }
 
   @Override

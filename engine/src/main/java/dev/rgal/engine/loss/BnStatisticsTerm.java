@@ -10,6 +10,7 @@ import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import dev.rgal.engine.train.ArrayState;
 import java.util.ArrayList;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
@@ -112,12 +113,9 @@ public final class BnStatisticsTerm implements SynthesisTerm {
     try {
       out.writeBoolean(emaMean != null);
       if (emaMean != null && emaVar != null) {
-        NDList all = new NDList();
-        all.addAll(emaMean);
+        List<NDArray> all = new ArrayList<>(emaMean);
         all.addAll(emaVar);
-        byte[] bytes = all.encode();
-        out.writeInt(bytes.length);
-        out.write(bytes);
+        ArrayState.write(out, all);
       }
     } catch (IOException e) {
       throw new UncheckedIOException(e);
@@ -130,8 +128,7 @@ public final class BnStatisticsTerm implements SynthesisTerm {
       if (!in.readBoolean()) {
         return;
       }
-      byte[] bytes = in.readNBytes(in.readInt());
-      NDList all = NDList.decode(stateManager, bytes);
+      NDList all = ArrayState.read(in, stateManager);
       int n = all.size() / 2;
       setEma(new ArrayList<>(all.subList(0, n)), new ArrayList<>(all.subList(n, 2 * n)));
     } catch (IOException e) {

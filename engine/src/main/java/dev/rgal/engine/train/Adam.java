@@ -142,35 +142,29 @@ public final class Adam implements Stateful, AutoCloseable {
   public void saveState(DataOutputStream out) {
     try {
       out.writeLong(steps);
-      NDList all = new NDList();
-      all.addAll(m);
-      all.addAll(v);
-      byte[] bytes = all.isEmpty() ? new byte[0] : all.encode();
-      out.writeInt(bytes.length);
-      out.write(bytes);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+    List<NDArray> all = new ArrayList<>(m);
+    all.addAll(v);
+    ArrayState.write(out, all);
   }
 
   @Override
   public void loadState(DataInputStream in) {
     try {
       steps = in.readLong();
-      int n = in.readInt();
-      m.forEach(NDArray::close);
-      v.forEach(NDArray::close);
-      m.clear();
-      v.clear();
-      if (n > 0) {
-        NDList all = NDList.decode(manager, in.readNBytes(n));
-        int k = all.size() / 2;
-        m.addAll(all.subList(0, k));
-        v.addAll(all.subList(k, 2 * k));
-      }
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+    m.forEach(NDArray::close);
+    v.forEach(NDArray::close);
+    m.clear();
+    v.clear();
+    NDList all = ArrayState.read(in, manager);
+    int k = all.size() / 2;
+    m.addAll(all.subList(0, k));
+    v.addAll(all.subList(k, 2 * k));
   }
 
   @Override

@@ -8,8 +8,6 @@ import ai.djl.pytorch.jni.JniUtils;
 import dev.rgal.api.Stateful;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -74,31 +72,18 @@ public final class Sgd implements Stateful, AutoCloseable {
 
   @Override
   public void saveState(DataOutputStream out) {
-    try {
-      byte[] bytes = buffers.isEmpty() ? new byte[0] : new NDList(buffers).encode();
-      out.writeInt(bytes.length);
-      out.write(bytes);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    ArrayState.write(out, buffers);
   }
 
   @Override
   public void loadState(DataInputStream in) {
-    try {
-      int n = in.readInt();
-      buffers.forEach(NDArray::close);
-      buffers.clear();
-      if (n > 0) {
-        NDList list = NDList.decode(manager, in.readNBytes(n));
-        if (list.size() != weights.size()) {
-          throw new IllegalStateException("optimiser state has " + list.size() + " buffers for " + weights.size() + " weights");
-        }
-        buffers.addAll(list);
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
+    buffers.forEach(NDArray::close);
+    buffers.clear();
+    NDList list = ArrayState.read(in, manager);
+    if (!list.isEmpty() && list.size() != weights.size()) {
+      throw new IllegalStateException("optimiser state has " + list.size() + " buffers for " + weights.size() + " weights");
     }
+    buffers.addAll(list);
   }
 
   @Override
