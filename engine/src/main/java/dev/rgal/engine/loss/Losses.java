@@ -75,7 +75,9 @@ public final class Losses {
     };
     NDArray total = null;
     for (NDArray d : diffs) {
-      NDArray v = l2 ? d.square().sum().sqrt() : d.abs().mean();
+      // norm(), not sqrt(sum of squares): its gradient at an all-zero difference (a saturated
+      // image) is 0, where the sqrt form gives NaN
+      NDArray v = l2 ? d.norm() : d.abs().mean();
       total = total == null ? v : total.add(v);
     }
     return total;
@@ -83,7 +85,7 @@ public final class Losses {
 
   /** L2 norm of the whole image tensor. */
   public static NDArray l2(NDArray x) {
-    return x.square().sum().sqrt();
+    return x.norm();
   }
 
   /**

@@ -212,4 +212,19 @@ class LossesTest {
   private static double clamp(double v) {
     return Math.max(0.01, Math.min(0.99, v));
   }
+
+  @Test
+  void imagePriorsHaveFiniteGradientsOnAConstantImage() {
+    try (NDManager m = NDManager.newBaseManager()) {
+      NDArray x = m.zeros(new Shape(2, 1, 4, 4));
+      x.setRequiresGradient(true);
+      try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+        gc.backward(Losses.totalVariation(x, true).add(Losses.l2(x)));
+      }
+      float[] g = x.getGradient().toFloatArray();
+      for (float v : g) {
+        assertTrue(Float.isFinite(v), "gradient of TV-L2 and L2 at a saturated image must be finite");
+      }
+    }
+  }
 }
