@@ -15,7 +15,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code rgal bench}: milliseconds per synthesis inner step and per KD step, GFLOP/s, RSS. */
-@Command(name = "bench", description = "Time a synthesis inner step and a KD step for a teacher/student pair; compare with the engine's matmul rate.")
+@Command(name = "bench", mixinStandardHelpOptions = true, description = "Time a synthesis inner step and a KD step for a teacher/student pair; compare with the engine's matmul rate.")
 final class BenchCommand implements Callable<Integer> {
   @Mixin CommonOptions common;
   @Spec CommandSpec spec;

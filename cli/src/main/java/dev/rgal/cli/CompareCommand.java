@@ -27,7 +27,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code rgal compare}: a grid of methods × variants × seeds, each cell a tracked run, then the ranked table. */
-@Command(name = "compare", description = "Run a grid of methods (and variants) over seeds, each a tracked run, and print the ranked table.")
+@Command(name = "compare", mixinStandardHelpOptions = true, description = "Run a grid of methods (and variants) over seeds, each a tracked run, and print the ranked table.")
 final class CompareCommand implements Callable<Integer> {
   @Mixin CommonOptions common;
   @Mixin TrackingOptions tracking;

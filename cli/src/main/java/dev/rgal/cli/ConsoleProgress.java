@@ -8,13 +8,16 @@ import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarStyle;
 
-/** Progress as a terminal bar with ETA (stderr), or plain lines when {@code --quiet}. */
+/**
+ * Progress as a terminal bar with ETA (stderr), or plain lines when {@code --quiet} or when the
+ * output is not a terminal (a bar's carriage returns and escapes would garble a log file).
+ */
 final class ConsoleProgress implements Progress {
   private final boolean quiet;
   private final PrintStream out;
 
   ConsoleProgress(boolean quiet, PrintStream out) {
-    this.quiet = quiet;
+    this.quiet = quiet || System.console() == null;
     this.out = out;
   }
 

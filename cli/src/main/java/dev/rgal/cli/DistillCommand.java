@@ -23,7 +23,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code rgal distill}: a data-free distillation run. */
-@Command(name = "distill", description = "Distil a student from a teacher without its training data.")
+@Command(name = "distill", mixinStandardHelpOptions = true, description = "Distil a student from a teacher without its training data.")
 final class DistillCommand implements Callable<Integer> {
   @Mixin CommonOptions common;
   @Mixin TrackingOptions tracking;

@@ -22,7 +22,7 @@ import picocli.CommandLine.Spec;
  * {@code rgal export}: a run's student (or a teacher) as a serialised Tribuo {@code Model<Label>}
  * ({@link DfkdTribuoModel}, Java serialisation; read it back with {@code DfkdTribuoModel.load}).
  */
-@Command(name = "export", description = "Export a distilled student (or a teacher) as a Tribuo Model<Label> file.")
+@Command(name = "export", mixinStandardHelpOptions = true, description = "Export a distilled student (or a teacher) as a Tribuo Model<Label> file.")
 final class ExportCommand implements Callable<Integer> {
   @Mixin CommonOptions common;
   @Spec CommandSpec spec;

@@ -13,7 +13,7 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code rgal plugins}: what was discovered, from where, and which names each plugin provides. */
-@Command(name = "plugins", description = "List the plugins found on the class path and in the plugin directory, with their components.")
+@Command(name = "plugins", mixinStandardHelpOptions = true, description = "List the plugins found on the class path and in the plugin directory, with their components.")
 final class PluginsCommand implements Callable<Integer> {
   @Mixin CommonOptions common;
   @Spec CommandSpec spec;

@@ -10,7 +10,7 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
 /** {@code rgal runs}: the comparison table of an experiment, read from the tracking store alone. */
-@Command(name = "runs", description = "Print the ranked comparison table of an experiment from the tracking store (server or local), without re-running.")
+@Command(name = "runs", mixinStandardHelpOptions = true, description = "Print the ranked comparison table of an experiment from the tracking store (server or local), without re-running.")
 final class RunsCommand implements Callable<Integer> {
   @Mixin CommonOptions common;
   @Mixin TrackingOptions tracking;

@@ -20,7 +20,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code rgal teacher}: train a teacher on real data ({@code rgal teacher import}: bring one from PyTorch). */
-@Command(name = "teacher", description = {"Train a teacher on real data and write a teacher directory (teacher.json + weights).",
+@Command(name = "teacher", mixinStandardHelpOptions = true, description = {"Train a teacher on real data and write a teacher directory (teacher.json + weights).",
     "'rgal teacher import' brings in a teacher trained in PyTorch instead."},
     subcommands = TeacherImportCommand.class)
 final class TeacherCommand implements Callable<Integer> {

@@ -17,7 +17,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code rgal teacher import}: a teacher directory from a PyTorch state dict. */
-@Command(name = "import", description = {
+@Command(name = "import", mixinStandardHelpOptions = true, description = {
     "Write a teacher directory from a PyTorch state dict (.safetensors or .npz) with the reference names.",
     "Every tensor is checked by name and shape; see docs/teachers.md for the Python export."})
 final class TeacherImportCommand implements Callable<Integer> {

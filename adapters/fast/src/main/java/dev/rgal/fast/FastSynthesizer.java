@@ -18,12 +18,12 @@ import dev.rgal.engine.synthesis.InnerStep;
 import dev.rgal.engine.synthesis.ViewAugmenter;
 import dev.rgal.engine.train.Adam;
 import dev.rgal.engine.train.ArrayState;
+import dev.rgal.engine.train.GradientSum;
 import dev.rgal.engine.train.KdTrainer;
 import dev.rgal.engine.zoo.Generator;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import ai.djl.nn.Parameter;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -77,9 +77,9 @@ final class FastSynthesizer implements Synthesizer {
     try (Generator inner = Generator.builder().nz(nz).ngf(ngf).channels(data.channels()).imageSize(data.height()).build(call)) {
       inner.copyFrom(meta);
       List<NDArray> innerWeights = KdTrainer.trainable(inner.block());
-      List<NDArray> metaGrad = new ArrayList<>();
       BestIterate best = new BestIterate(call);
-      try (Adam innerAdam = Adam.of(List.of(new Adam.Group(innerWeights, lrG), new Adam.Group(List.of(z), lrZ)), 0.5, 0.999, call)) {
+      try (GradientSum metaGrad = new GradientSum(innerWeights, call);
+          Adam innerAdam = Adam.of(List.of(new Adam.Group(innerWeights, lrG), new Adam.Group(List.of(z), lrZ)), 0.5, 0.999, call)) {
         NDManager lastScope = null;
         InnerStep.Outcome last = null;
         for (int it = 0; it < gSteps; it++) {
@@ -92,16 +92,7 @@ final class FastSynthesizer implements Synthesizer {
           }, targets, aug, norm, it, null);
           best.offer(last.raw(), last.losses());
           // first-order MAML: the meta-gradient is the sum of the inner gradients
-          for (int i = 0; i < innerWeights.size(); i++) {
-            NDArray g = innerWeights.get(i).getGradient();
-            if (metaGrad.size() <= i) {
-              g.attach(call);
-              metaGrad.add(g);
-            } else {
-              metaGrad.get(i).addi(g);
-              g.close();
-            }
-          }
+          metaGrad.add();
           innerAdam.step();
           // close each iteration's scope right after its step (so z's temporary attachment
           // nests cleanly); the last one stays open for the terms' afterCall
@@ -111,7 +102,7 @@ final class FastSynthesizer implements Synthesizer {
             lastScope = scope;
           }
         }
-        metaAdam.step(metaGrad);
+        metaAdam.step(metaGrad.sums());
         for (WeightedTerm<SynthesisTerm> t : ctx.terms()) {
           t.term().afterCall(last.step(), best.images());
         }
@@ -134,6 +125,11 @@ final class FastSynthesizer implements Synthesizer {
     // in place: the meta-optimiser holds these arrays
     ArrayState.readInto(in, meta.manager(), metaArrays());
     metaAdam.loadState(in);
+  }
+
+  /** The meta-generator's trainable weights (tests). */
+  List<NDArray> metaWeights() {
+    return KdTrainer.trainable(meta.block());
   }
 
   private List<NDArray> metaArrays() {
