@@ -5,6 +5,11 @@ import dev.rgal.api.model.ArchitectureFactory;
 import dev.rgal.engine.bench.ProcessMemory;
 import dev.rgal.engine.bench.StepBenchmark;
 import dev.rgal.engine.plugin.PluginHost;
+import dev.rgal.engine.run.TrainerBenchmark;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.jspecify.annotations.Nullable;
 import java.io.PrintWriter;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -41,8 +46,24 @@ final class BenchCommand implements Callable<Integer> {
   @Option(names = "--repeats", defaultValue = "15", description = "Timed repetitions after 3 warm-up ones; the median is reported (default: ${DEFAULT-VALUE}).")
   int repeats;
 
+  @Option(names = "--trainers", split = ",", paramLabel = "METHOD",
+      description = "Instead of the step benchmark: ms per student-training step of each method's own trainer, e.g. fast,fast+rgal (needs --teacher), with balanced and unbalanced labels.")
+  List<String> trainerMethods = new ArrayList<>();
+
+  @Option(names = "--teacher", paramLabel = "DIR", description = "Teacher directory (with --trainers).")
+  @Nullable Path teacher;
+
+  @Option(names = "--test-data", paramLabel = "DIR", description = "Test split the trainer benchmark fills its pool from (default: the dataset's default location).")
+  @Nullable Path testData;
+
+  @Option(names = "--steps", defaultValue = "20", description = "Training steps per timed epoch with --trainers (default: ${DEFAULT-VALUE}).")
+  int steps;
+
   @Override
   public Integer call() {
+    if (!trainerMethods.isEmpty()) {
+      return trainers();
+    }
     String[] dims = input.toLowerCase(Locale.ROOT).split("x");
     if (dims.length != 3) {
       throw new dev.rgal.api.DfkdException("--input must look like 3x32x32, got '" + input + "'");
@@ -64,6 +85,31 @@ final class BenchCommand implements Callable<Integer> {
           r.matmulGflops(), 100 * r.kdGflops() / r.matmulGflops());
       out.printf(Locale.ROOT, "MACs per image: teacher %,d, student %,d; peak RSS %s%n",
           r.teacherMacsPerImage(), r.studentMacsPerImage(), ProcessMemory.mib(r.peakRssBytes()));
+      out.flush();
+    }
+    return 0;
+  }
+
+  private Integer trainers() {
+    if (teacher == null) {
+      throw new dev.rgal.api.DfkdException("bench --trainers needs --teacher DIR (a trained teacher sets the labels the trainers see)");
+    }
+    PrintWriter out = spec.commandLine().getOut();
+    try (PluginHost host = PluginHost.discover(common.pluginDirsOrDefault())) {
+      int timed = Math.max(3, repeats / 3);
+      for (boolean unbalanced : new boolean[] {false, true}) {
+        List<TrainerBenchmark.Row> rows = TrainerBenchmark.run(host, new TrainerBenchmark.Setup(teacher, testData,
+            trainerMethods, unbalanced, 2048, steps, 1, timed));
+        out.printf(Locale.ROOT, "%s labels (ordered same-label pairs per batch: %,.0f), median of %d epochs x %d steps after 1 warm-up epoch:%n",
+            unbalanced ? "unbalanced (60%% one class)" : "balanced", rows.get(0).sameLabelPairsPerBatch(), timed, steps);
+        double base = rows.get(0).msPerStep();
+        for (TrainerBenchmark.Row r : rows) {
+          out.printf(Locale.ROOT, "  %-14s trainer %-5s %7.1f ms/step  (%.2fx %s)%n", r.method(), r.trainer(), r.msPerStep(),
+              r.msPerStep() / base, rows.get(0).method());
+        }
+        out.flush();
+      }
+      out.printf(Locale.ROOT, "peak RSS %s%n", ProcessMemory.mib(ProcessMemory.peakRssBytes()));
       out.flush();
     }
     return 0;
