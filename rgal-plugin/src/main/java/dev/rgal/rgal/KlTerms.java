@@ -1,5 +1,6 @@
 package dev.rgal.rgal;
 
+import dev.rgal.engine.loss.GraphScalars;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
@@ -38,7 +39,7 @@ public final class KlTerms {
         teacher.tempAttach(tmp);
       }
       double t2 = temperature * temperature;
-      NDArray graph = rowKl(student, teacher, temperature).mean().mul(t2);
+      NDArray graph = GraphScalars.mul(rowKl(student, teacher, temperature).mean(), t2);
       NDArray exact = rowKl(detached64(student), detached64(teacher), temperature).mean().mul(t2);
       NDArray loss = withExactValue(graph, exact);
       loss.attach(base);
@@ -81,8 +82,8 @@ public final class KlTerms {
 
   /** [N]: Σ_c p_t (ln p_t − ln p_s) at temperature T, via log-softmax. */
   private static NDArray rowKl(NDArray student, NDArray teacher, double temperature) {
-    NDArray logPt = teacher.div(temperature).logSoftmax(1);
-    NDArray logPs = student.div(temperature).logSoftmax(1);
+    NDArray logPt = GraphScalars.div(teacher, temperature).logSoftmax(1);
+    NDArray logPs = GraphScalars.div(student, temperature).logSoftmax(1);
     return logPt.exp().mul(logPt.sub(logPs)).sum(new int[] {1});
   }
 

@@ -1,5 +1,6 @@
 package dev.rgal.cmi;
 
+import dev.rgal.engine.loss.GraphScalars;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
@@ -167,7 +168,7 @@ public final class ContrastiveTerm implements SynthesisTerm {
     }
     NDArray a = head.project(local);
     NDArray b = head.project(global).stopGradient();
-    NDArray logits = a.matMul(b.transpose()).div((float) temperature);
+    NDArray logits = GraphScalars.div(a.matMul(b.transpose()), (float) temperature);
     int rows = n + k;
     // cross-entropy with target i in row i: −log_softmax(logits)[i, i], read off the diagonal
     NDArray diagonal = logits.getManager().arange(0, rows, 1, DataType.INT64).mul(rows + 1);

@@ -1,5 +1,6 @@
 package dev.rgal.cmi;
 
+import dev.rgal.engine.loss.GraphScalars;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
@@ -81,8 +82,9 @@ final class LocalView {
     NDArray flat = x.reshape(-1);
     NDArray base = m.arange(0, n, 1, DataType.INT64).reshape(n, 1, 1, 1).mul(c)
         .add(m.arange(0, c, 1, DataType.INT64).reshape(1, c, 1, 1)).mul(h);
-    NDArray wyA = m.create(wy, new Shape(n, 1, h, 1));
-    NDArray wxA = m.create(wx, new Shape(n, 1, 1, w));
+    // PyTorch-owned: the products below save them for the backward pass (see GraphScalars)
+    NDArray wyA = GraphScalars.owned(m.create(wy, new Shape(n, 1, h, 1)));
+    NDArray wxA = GraphScalars.owned(m.create(wx, new Shape(n, 1, 1, w)));
     NDArray[] weightY = {wyA.neg().add(1f), wyA};
     NDArray[] weightX = {wxA.neg().add(1f), wxA};
     NDArray out = null;

@@ -1,5 +1,6 @@
 package dev.rgal.cmi;
 
+import dev.rgal.engine.loss.GraphScalars;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
@@ -54,9 +55,10 @@ final class ProjectionHead {
    */
   NDArray project(NDArray f) {
     NDArray hidden = Linear.linear(f, parameters.get(0).getArray(), parameters.get(1).getArray())
-        .singletonOrThrow().maximum(0f);
+        .singletonOrThrow();
+    hidden = GraphScalars.max(hidden, 0);
     NDArray z = Linear.linear(hidden, parameters.get(2).getArray(), parameters.get(3).getArray()).singletonOrThrow();
     // F.normalize: divide by max(‖z‖, 1e-12)
-    return z.div(z.square().sum(new int[] {1}, true).sqrt().maximum(1e-12f));
+    return z.div(GraphScalars.max(z.square().sum(new int[] {1}, true).sqrt(), 1e-12f));
   }
 }

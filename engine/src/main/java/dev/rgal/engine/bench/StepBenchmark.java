@@ -1,5 +1,6 @@
 package dev.rgal.engine.bench;
 
+import dev.rgal.engine.loss.GraphScalars;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
@@ -74,7 +75,7 @@ public final class StepBenchmark {
               NDArray v = norm.apply(BatchAugment.cropAndFlip(x, 4, true, rnd));
               Features t = teacher.forwardWithBnStatistics(v, false);
               Features st = student.forward(v, false);
-              NDArray loss = Losses.bnStatistics(t.bnStatistics()).mul(10f)
+              NDArray loss = GraphScalars.mul(Losses.bnStatistics(t.bnStatistics()), 10)
                   .add(Losses.crossEntropy(t.logits(), targets))
                   .add(Losses.adversarial(st.logits(), t.logits()));
               gc.backward(loss);

@@ -1,5 +1,6 @@
 package dev.rgal.engine.data;
 
+import dev.rgal.engine.loss.GraphScalars;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.Shape;
 import dev.rgal.api.DataSpec;
@@ -25,14 +26,16 @@ public final class Normalization {
 
   public NDArray apply(NDArray x) {
     Shape s = new Shape(1, mean.length, 1, 1);
-    NDArray m = x.getManager().create(mean, s);
-    NDArray d = x.getManager().create(std, s);
+    // PyTorch-owned: the division saves d for the backward pass (see GraphScalars)
+    NDArray m = GraphScalars.owned(x.getManager().create(mean, s));
+    NDArray d = GraphScalars.owned(x.getManager().create(std, s));
     return x.sub(m).div(d);
   }
 
   /** The inverse, back to [0, 1] space. */
   public NDArray invert(NDArray x) {
     Shape s = new Shape(1, mean.length, 1, 1);
-    return x.mul(x.getManager().create(std, s)).add(x.getManager().create(mean, s));
+    return x.mul(GraphScalars.owned(x.getManager().create(std, s)))
+        .add(GraphScalars.owned(x.getManager().create(mean, s)));
   }
 }

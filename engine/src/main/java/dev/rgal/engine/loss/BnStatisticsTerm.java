@@ -60,8 +60,8 @@ public final class BnStatisticsTerm implements SynthesisTerm {
     for (int i = 0; i < layers.size(); i++) {
       BnStatistics s = layers.get(i);
       mixed.add(new BnStatistics(s.layer(), s.runningMean(), s.runningVar(),
-          s.batchMean().mul(1 - m).add(scaledMean.get(i)),
-          s.batchVar().mul(1 - m).add(scaledVar.get(i)), s.instanceMean()));
+          GraphScalars.mul(s.batchMean(), 1 - m).add(scaledMean.get(i)),
+          GraphScalars.mul(s.batchVar(), 1 - m).add(scaledVar.get(i)), s.instanceMean()));
     }
     return Losses.bnStatistics(mixed);
   }

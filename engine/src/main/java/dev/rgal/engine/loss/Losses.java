@@ -17,11 +17,11 @@ public final class Losses {
    * {@code p = softmax(logits / T)}: forward KL(teacher ‖ student), batch mean.
    */
   public static NDArray kd(NDArray studentLogits, NDArray teacherLogits, double temperature) {
-    float invT = (float) (1.0 / temperature);
-    NDArray logPt = teacherLogits.mul(invT).logSoftmax(1);
-    NDArray logPs = studentLogits.mul(invT).logSoftmax(1);
+    double invT = (float) (1.0 / temperature);
+    NDArray logPt = GraphScalars.mul(teacherLogits, invT).logSoftmax(1);
+    NDArray logPs = GraphScalars.mul(studentLogits, invT).logSoftmax(1);
     NDArray kl = logPt.exp().mul(logPt.sub(logPs)).sum(new int[] {1}).mean();
-    return kl.mul((float) (temperature * temperature));
+    return GraphScalars.mul(kl, (float) (temperature * temperature));
   }
 
   /**
@@ -95,14 +95,14 @@ public final class Losses {
    * {@code kl_div(log P, M)}, which is KL(M‖P), the reverse of the textbook JS; kept on purpose.)
    */
   public static NDArray adiCompetition(NDArray studentLogits, NDArray teacherLogits) {
-    NDArray p = studentLogits.div(3f).softmax(1);
-    NDArray q = teacherLogits.div(3f).softmax(1);
-    NDArray m = p.add(q).mul(0.5f).clip(0.01f, 0.99f);
+    NDArray p = GraphScalars.div(studentLogits, 3).softmax(1);
+    NDArray q = GraphScalars.div(teacherLogits, 3).softmax(1);
+    NDArray m = GraphScalars.mul(p.add(q), 0.5).clip(0.01f, 0.99f);
     p = p.clip(0.01f, 0.99f);
     q = q.clip(0.01f, 0.99f);
     NDArray logM = m.log();
     NDArray klMp = m.mul(logM.sub(p.log())).sum(new int[] {1}).mean();
     NDArray klMq = m.mul(logM.sub(q.log())).sum(new int[] {1}).mean();
-    return klMp.add(klMq).mul(0.5f);
+    return GraphScalars.mul(klMp.add(klMq), 0.5);
   }
 }

@@ -1,5 +1,6 @@
 package dev.rgal.engine.synthesis;
 
+import dev.rgal.engine.loss.GraphScalars;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.training.GradientCollector;
@@ -63,7 +64,7 @@ public final class InnerStep {
       step = new SynthesisStep(ctx, raw, views, targets, teacher, student, ctx.call(), iteration, ctx.warmup());
       NDArray total = null;
       for (WeightedTerm<SynthesisTerm> t : ctx.terms()) {
-        NDArray v = t.term().loss(step).mul((float) t.weight());
+        NDArray v = GraphScalars.mul(t.term().loss(step), (float) t.weight());
         losses.put(t.name(), (double) v.getFloat());
         total = total == null ? v : total.add(v);
       }

@@ -1,5 +1,6 @@
 package dev.rgal.engine.train;
 
+import dev.rgal.engine.loss.GraphScalars;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
@@ -87,7 +88,7 @@ public final class KdTrainer implements StudentTrainer {
           parts.put("kd", total);
           StudentStep view = new StudentStep(x, teacher, s, paired, ctx.epoch(), step);
           for (WeightedTerm<StudentTerm> t : terms) {
-            NDArray v = t.term().loss(view).mul((float) t.weight());
+            NDArray v = GraphScalars.mul(t.term().loss(view), (float) t.weight());
             parts.put(t.name(), v);
             total = total.add(v);
           }

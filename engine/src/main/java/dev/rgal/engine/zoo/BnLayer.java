@@ -1,5 +1,6 @@
 package dev.rgal.engine.zoo;
 
+import dev.rgal.engine.loss.GraphScalars;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
@@ -90,7 +91,7 @@ final class BnLayer extends Layer {
       }
     }
     long count = shape.size() / channels;
-    NDArray var = x.sub(mean.reshape(new Shape(meanShape))).square().sum(reduce).div(count);
+    NDArray var = GraphScalars.div(x.sub(mean.reshape(new Shape(meanShape))).square().sum(reduce), count);
     return new BnStatistics(torchName, runningMean.getArray(), runningVar.getArray(), mean, var, instance);
   }
 
