@@ -101,7 +101,7 @@ final class BenchCommand implements Callable<Integer> {
         List<TrainerBenchmark.Row> rows = TrainerBenchmark.run(host, new TrainerBenchmark.Setup(teacher, testData,
             trainerMethods, unbalanced, 2048, steps, 1, timed));
         out.printf(Locale.ROOT, "%s labels (ordered same-label pairs per batch: %,.0f), median of %d epochs x %d steps after 1 warm-up epoch:%n",
-            unbalanced ? "unbalanced (60%% one class)" : "balanced", rows.get(0).sameLabelPairsPerBatch(), timed, steps);
+            unbalanced ? "unbalanced (60% one class)" : "balanced", rows.get(0).sameLabelPairsPerBatch(), timed, steps);
         double base = rows.get(0).msPerStep();
         for (TrainerBenchmark.Row r : rows) {
           out.printf(Locale.ROOT, "  %-14s trainer %-5s %7.1f ms/step  (%.2fx %s)%n", r.method(), r.trainer(), r.msPerStep(),

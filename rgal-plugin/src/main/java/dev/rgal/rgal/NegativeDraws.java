@@ -16,17 +16,32 @@ import java.util.Random;
 public interface NegativeDraws {
 
   /**
-   * Draws one column index per row.
+   * Draws one column index for each entry of {@code rows}, from the probability row it names.
+   * Many pairs share an anchor, so the rows are passed by index instead of gathered into a
+   * [P, N] matrix.
    *
-   * @param probRows [P, N] non-negative rows, each summing to 1 (P may be 0); never modified
-   * @return int64 [P] indices, created in {@code probRows}' manager
+   * @param probabilities [M, N] non-negative rows, each summing to 1; never modified
+   * @param rows int64 [P] row of {@code probabilities} for each draw (P may be 0)
+   * @return int64 [P] column indices, created in {@code probabilities}' manager
    */
-  NDArray draw(NDArray probRows);
+  NDArray draw(NDArray probabilities, NDArray rows);
+
+  /** One draw from each row of {@code probRows} ([P, N]). */
+  default NDArray draw(NDArray probRows) {
+    long p = probRows.getShape().get(0);
+    try (NDManager tmp = probRows.getManager().newSubManager()) {
+      NDArray rows = tmp.arange(0, p, 1, DataType.INT64);
+      NDArray drawn = draw(probRows, rows);
+      drawn.attach(probRows.getManager());
+      return drawn;
+    }
+  }
 
   /**
-   * Categorical draws for all rows at once as tensor ops (uniforms from a seeded
-   * {@link Random}, cumulative sum, compare). A chosen index always has nonzero probability.
-   * The returned source is stateful (one random stream) and not thread-safe.
+   * Categorical draws by inverse CDF: one row-wise cumulative sum on the engine, then a binary
+   * search per draw on the host, with uniforms from a seeded {@link Random}. A chosen index always
+   * has nonzero probability. The returned source is stateful (one random stream) and not
+   * thread-safe.
    */
   static NegativeDraws categorical(long seed) {
     return new CategoricalDraws(new Random(seed));
@@ -44,18 +59,18 @@ public interface NegativeDraws {
    */
   static NegativeDraws recorded(long[] indices) {
     long[] copy = indices.clone();
-    return probRows -> {
-      long rows = probRows.getShape().get(0);
-      if (rows != copy.length) {
+    return (probabilities, rows) -> {
+      long count = rows.getShape().get(0);
+      if (count != copy.length) {
         throw new IllegalStateException(
-            "recorded draws hold " + copy.length + " indices but " + rows + " rows were sampled");
+            "recorded draws hold " + copy.length + " indices but " + count + " rows were sampled");
       }
-      return probRows.getManager().create(copy, new Shape(copy.length));
+      return probabilities.getManager().create(copy, new Shape(copy.length));
     };
   }
 }
 
-/** Inverse-CDF sampling of every row at once. */
+/** Inverse-CDF sampling; the search runs on the host, where it is O(P log N) instead of O(P·N). */
 final class CategoricalDraws implements NegativeDraws {
   private static final double SHRINK = 1.0 - 0x1p-20;
 
@@ -66,35 +81,81 @@ final class CategoricalDraws implements NegativeDraws {
   }
 
   @Override
-  public NDArray draw(NDArray probRows) {
-    Shape shape = probRows.getShape();
-    if (shape.dimension() != 2) {
-      throw new IllegalArgumentException("probRows must be [P, N], got " + shape);
+  public NDArray draw(NDArray probabilities, NDArray rows) {
+    Shape shape = probabilities.getShape();
+    if (shape.dimension() != 2 || rows.getShape().dimension() != 1) {
+      throw new IllegalArgumentException(
+          "need [M, N] probabilities and [P] rows, got " + shape + " and " + rows.getShape());
     }
-    int rows = Math.toIntExact(shape.get(0));
-    NDManager manager = probRows.getManager();
-    if (rows == 0) {
+    int count = Math.toIntExact(rows.getShape().get(0));
+    NDManager manager = probabilities.getManager();
+    if (count == 0) {
       return manager.create(new long[0], new Shape(0));
     }
-    double[] u = new double[rows];
-    for (int i = 0; i < rows; i++) {
-      // Shrink [0, 1) slightly so that u·total stays strictly below total after rounding, in
-      // float32 as in float64 (a bias of 1e-6, irrelevant for sampling).
-      u[i] = random.nextDouble() * SHRINK;
-    }
+    int n = Math.toIntExact(shape.get(1));
+    long[] row = rows.toType(DataType.INT64, false).toLongArray();
+    long[] drawn = new long[count];
     try (NDManager tmp = manager.newSubManager()) {
-      NDArray p = probRows.stopGradient();
+      NDArray p = probabilities.stopGradient();
       p.attach(tmp);
       NDArray cum = p.cumSum(1);
-      // Scale by the row's own cumulative total so rows need not sum to exactly 1.
-      NDArray total = cum.get(":, -1").reshape(rows, 1);
-      NDArray target = tmp.create(u, new Shape(rows, 1)).toType(p.getDataType(), false).mul(total);
-      // Index = number of cumulative sums <= target. cum is non-decreasing and target < total,
-      // so the first entry past target exists and has p > 0 (zero entries repeat the previous
-      // cumulative sum and are always counted, i.e. skipped).
-      NDArray idx = cum.lte(target).toType(DataType.INT64, false).sum(new int[] {1});
-      idx.attach(manager);
-      return idx;
+      if (cum.getDataType() == DataType.FLOAT32) {
+        float[] c = cum.toFloatArray();
+        for (int i = 0; i < count; i++) {
+          int start = Math.multiplyExact(Math.toIntExact(row[i]), n);
+          // Target in the rows' own precision, scaled by the row's total so rows need not sum to
+          // exactly 1; shrinking u keeps it strictly below the total after rounding.
+          float target = (float) (random.nextDouble() * SHRINK) * c[start + n - 1];
+          drawn[i] = firstAbove(c, start, n, target, row[i]);
+        }
+      } else {
+        double[] c = cum.toType(DataType.FLOAT64, false).toDoubleArray();
+        for (int i = 0; i < count; i++) {
+          int start = Math.multiplyExact(Math.toIntExact(row[i]), n);
+          double target = random.nextDouble() * SHRINK * c[start + n - 1];
+          drawn[i] = firstAbove(c, start, n, target, row[i]);
+        }
+      }
     }
+    return manager.create(drawn, new Shape(count));
+  }
+
+  /**
+   * Index (relative to {@code start}) of the first cumulative sum strictly above {@code target}.
+   * Cumulative sums are non-decreasing and the target is below the row total, so it exists and
+   * its probability is nonzero: a zero entry repeats the previous sum and is never "first above".
+   */
+  private static int firstAbove(float[] c, int start, int n, float target, long row) {
+    if (!(c[start + n - 1] > 0)) {
+      throw new IllegalStateException("probability row " + row + " has no positive entry");
+    }
+    int lo = 0;
+    int hi = n - 1;
+    while (lo < hi) {
+      int mid = (lo + hi) >>> 1;
+      if (c[start + mid] > target) {
+        hi = mid;
+      } else {
+        lo = mid + 1;
+      }
+    }
+    return lo;
+  }
+
+  private static int firstAbove(double[] c, int start, int n, double target, long row) {
+    if (!(c[start + n - 1] > 0)) {
+      throw new IllegalStateException("probability row " + row + " has no positive entry");
+    }
+    int lo = 0;
+    int hi = n - 1;
+    while (lo < hi) {
+      int mid = (lo + hi) >>> 1;
+      if (c[start + mid] > target) {
+        hi = mid;
+      } else {
+        lo = mid + 1;
+      }
+    }
+    return lo;
   }
 }

@@ -4,7 +4,6 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import java.util.Objects;
@@ -162,22 +161,21 @@ public final class NegativeSampler {
       NDArray pairs = pos.nonzero(); // [P, 2], row-major like torch.nonzero
       NDArray anchors = pairs.get(":, 0");
       NDArray partners = pairs.get(":, 1");
-      NDArray probRows = prob.get(new NDIndex("{}", anchors));
-      NDArray negatives = draws.draw(probRows);
+      NDArray negatives = draws.draw(prob, anchors);
       if (negatives.getShape().dimension() != 1
           || negatives.getShape().get(0) != anchors.getShape().get(0)) {
         throw new IllegalStateException(
-            "draws returned " + negatives.getShape() + " for " + probRows.getShape() + " rows");
+            "draws returned " + negatives.getShape() + " for " + anchors.getShape() + " rows");
       }
       negatives = negatives.toType(DataType.INT64, false);
 
       NDList keep =
           new NDList(
-              dist, logWeight, fallback.reshape(n), prob, anchors, partners, probRows, negatives);
+              dist, logWeight, fallback.reshape(n), prob, anchors, partners, negatives);
       keep.attach(out);
       return new Sampling(
           keep.get(0), keep.get(1), keep.get(2), keep.get(3), keep.get(4), keep.get(5),
-          keep.get(6), keep.get(7));
+          keep.get(6));
     }
   }
 }

@@ -1,9 +1,9 @@
 package dev.rgal.rgal;
 
+import dev.rgal.engine.loss.GraphScalars;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -21,7 +21,10 @@ import java.util.Set;
  * row is L2-normalised (eps 1e-12); {@code d(x, y) = sqrt(Σ_k (x_k − y_k + 1e-6)²)} (the torch
  * {@code pairwise_distance} eps); a triplet costs {@code max(d_ap − d_an + margin, 0)} per layer.
  * The loss is the mean over triplets of the per-triplet sum over layers. The sampled indices are
- * shared by all layers. Gradients flow into the features only; the sampler is detached.
+ * shared by all layers. Gradients flow into the features only; the sampler is detached. The
+ * triplet gradient is formed in closed form over an [N, N] distance matrix ({@link TripletLayer})
+ * so that the cost does not grow with the number of triplets; only the first derivative is
+ * provided (no double backward).
  *
  * <p>A batch without any usable same-label pair gives a loss of exactly 0, still connected to the
  * first feature's graph so it can be added to other terms and back-propagated. Everything is
@@ -159,26 +162,58 @@ public final class RelationLoss {
     NDArray negatives = direction == TripletDirection.RELEASED ? s.negatives() : s.partners();
     long p = s.pairCount();
 
-    List<LayerDistances> perLayer = new ArrayList<>(features.size());
-    NDArray perTriplet = null;
-    for (NDArray f : features) {
-      NDArray e = normalizedRows(f);
-      NDArray dAp = pairwiseDistance(e, anchors, positives);
-      NDArray dAn = pairwiseDistance(e, anchors, negatives);
-      NDArray l = dAp.sub(dAn).add(margin).maximum(0);
-      perLayer.add(new LayerDistances(dAp, dAn, l));
-      perTriplet = perTriplet == null ? l : perTriplet.add(l);
-    }
-    NDArray loss;
+    NDManager m = features.get(0).getManager(); // the caller's temporary manager
     if (p == 0) {
+      List<LayerDistances> perLayer = new ArrayList<>(features.size());
+      for (int l = 0; l < features.size(); l++) {
+        perLayer.add(new LayerDistances(empty(m), empty(m), empty(m)));
+      }
       // No triplet: an exact +0 that is still part of the graph, so backward and sums work
       // (adding +0 turns the -0 of a negative sum times 0 into +0).
-      loss = features.get(0).sum().mul(0).add(0);
-    } else {
-      loss = Objects.requireNonNull(perTriplet).mean();
+      NDArray loss = GraphScalars.mul(features.get(0).sum(), 0).add(0);
+      return new RelationLossResult(loss, empty(m), perLayer, anchors, positives, negatives, s);
     }
+    long[] a = anchors.toLongArray();
+    long[] pos = positives.toLongArray();
+    long[] neg = negatives.toLongArray();
+    int count = a.length;
+    double[] perTriplet = new double[count];
+    List<LayerDistances> perLayer = new ArrayList<>(features.size());
+    NDArray surrogate = null;
+    for (NDArray f : features) {
+      NDArray e = normalizedRows(f);
+      TripletLayer layer = TripletLayer.evaluate(e, a, pos, neg, margin, 1.0 / count, m);
+      for (int t = 0; t < count; t++) {
+        perTriplet[t] += layer.hinge[t];
+      }
+      perLayer.add(
+          new LayerDistances(floats(m, layer.dAp), floats(m, layer.dAn), floats(m, layer.hinge)));
+      // Σ ∂L/∂e ⊙ e has exactly the loss's gradient with respect to e (and, through the
+      // normalisation, to the features), so autograd carries it on from here.
+      NDArray linear = layer.gradient.mul(e).sum();
+      surrogate = surrogate == null ? linear : surrogate.add(linear);
+    }
+    double total = 0;
+    for (double v : perTriplet) {
+      total += v;
+    }
+    NDArray linear = Objects.requireNonNull(surrogate);
+    // value: the loss exactly (linear − linear is 0); gradient: that of the loss
+    NDArray loss = linear.sub(linear.stopGradient()).add((float) (total / count));
     return new RelationLossResult(
-        loss, Objects.requireNonNull(perTriplet), perLayer, anchors, positives, negatives, s);
+        loss, floats(m, perTriplet), perLayer, anchors, positives, negatives, s);
+  }
+
+  private static NDArray floats(NDManager m, double[] values) {
+    float[] f = new float[values.length];
+    for (int i = 0; i < f.length; i++) {
+      f[i] = (float) values[i];
+    }
+    return m.create(f, new Shape(f.length));
+  }
+
+  private static NDArray empty(NDManager m) {
+    return m.create(new float[0], new Shape(0));
   }
 
   /** [N, C] or [N, C, H, W] → global-average-pooled, L2-normalised [N, C]. */
@@ -193,13 +228,7 @@ public final class RelationLoss {
     } else {
       throw new IllegalArgumentException("features must be [N, C] or [N, C, H, W], got " + shape);
     }
-    return x.div(x.norm(new int[] {1}, true).maximum(NegativeSampler.NORMALIZE_EPS));
-  }
-
-  private static NDArray pairwiseDistance(NDArray e, NDArray left, NDArray right) {
-    NDArray a = e.get(new NDIndex("{}", left));
-    NDArray b = e.get(new NDIndex("{}", right));
-    return a.sub(b).add(PAIRWISE_EPS).norm(new int[] {1});
+    return x.div(GraphScalars.max(x.norm(new int[] {1}, true), NegativeSampler.NORMALIZE_EPS));
   }
 
   private static void checkInputs(List<NDArray> features, NDArray samplerEmb) {

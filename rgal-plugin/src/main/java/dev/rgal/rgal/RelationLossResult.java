@@ -4,8 +4,8 @@ import ai.djl.ndarray.NDArray;
 import java.util.List;
 
 /**
- * One evaluation of the {@link RelationLoss} with its diagnostics. The loss-side arrays are
- * attached to the autograd graph of the features; the {@link #sampling} arrays are detached. All
+ * One evaluation of the {@link RelationLoss} with its diagnostics. Only {@link #loss} is
+ * attached to the autograd graph of the features; every other array is a detached value. All
  * live in the manager of the first feature tensor.
  *
  * @param loss scalar: mean over triplets of the per-triplet sum over layers (0 without triplets)

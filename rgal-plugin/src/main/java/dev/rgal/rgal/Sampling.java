@@ -1,6 +1,7 @@
 package dev.rgal.rgal;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.index.NDIndex;
 
 /**
  * Everything one {@link NegativeSampler#sample} call produced, for the loss and for diagnostics.
@@ -16,7 +17,6 @@ import ai.djl.ndarray.NDArray;
  * @param anchors int64 [P] anchor of each same-label ordered pair, row-major; pairs whose anchor
  *     has no different-label sample are left out
  * @param partners int64 [P] the same-label partner of each pair
- * @param probRows [P, N] {@code probabilities[anchors]}
  * @param negatives int64 [P] the drawn different-label sample of each pair
  */
 public record Sampling(
@@ -26,8 +26,16 @@ public record Sampling(
     NDArray probabilities,
     NDArray anchors,
     NDArray partners,
-    NDArray probRows,
     NDArray negatives) {
+
+  /**
+   * The probability row of each anchor pair, {@code probabilities[anchors]} ([P, N]). Computed on
+   * demand (a new array in the manager of {@link #probabilities}) because it is P × N: for a
+   * batch of 256 with unbalanced labels that is millions of entries the training step never needs.
+   */
+  public NDArray probRows() {
+    return probabilities.get(new NDIndex("{}", anchors));
+  }
 
   /** Number of anchor pairs P (= number of triplets). */
   public long pairCount() {

@@ -95,6 +95,44 @@ class NegativeDrawsTest {
   }
 
   @Test
+  void drawsByRowIndexUseTheNamedRowAndMatchGatheredRows() {
+    try (NDManager m = root.newSubManager()) {
+      // Row 0 allows only {1, 2}, row 1 only column 3, row 2 is uniform over {0, 3}.
+      NDArray prob =
+          m.create(new float[] {0f, 0.5f, 0.5f, 0f, 0f, 0f, 0f, 1f, 0.5f, 0f, 0f, 0.5f}, new Shape(3, 4));
+      long[] rows = new long[300];
+      for (int i = 0; i < rows.length; i++) {
+        rows[i] = (i * 7) % 3;
+      }
+      NDArray rowIdx = m.create(rows);
+      long[] byIndex = NegativeDraws.categorical(11).draw(prob, rowIdx).toLongArray();
+      for (int i = 0; i < rows.length; i++) {
+        long k = byIndex[i];
+        switch ((int) rows[i]) {
+          case 0 -> assertTrue(k == 1 || k == 2, "row 0 drew " + k);
+          case 1 -> assertEquals(3, k);
+          default -> assertTrue(k == 0 || k == 3, "row 2 drew " + k);
+        }
+      }
+      // The same stream over explicitly gathered rows gives the same indices.
+      NDArray gathered = prob.get(new ai.djl.ndarray.index.NDIndex("{}", rowIdx));
+      assertArrayEquals(byIndex, NegativeDraws.categorical(11).draw(gathered).toLongArray());
+    }
+  }
+
+  @Test
+  void aRowWithoutMassIsAnError() {
+    try (NDManager m = root.newSubManager()) {
+      NDArray prob = m.zeros(new Shape(2, 3));
+      NDArray rows = m.create(new long[] {1});
+      IllegalStateException e =
+          assertThrows(
+              IllegalStateException.class, () -> NegativeDraws.categorical(1).draw(prob, rows));
+      assertTrue(e.getMessage().contains("row 1"), e.getMessage());
+    }
+  }
+
+  @Test
   void emptyAndRecorded() {
     try (NDManager m = root.newSubManager()) {
       NDArray empty = m.zeros(new Shape(0, 5));
