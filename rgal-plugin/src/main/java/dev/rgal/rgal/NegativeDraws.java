@@ -99,22 +99,20 @@ final class CategoricalDraws implements NegativeDraws {
       NDArray p = probabilities.stopGradient();
       p.attach(tmp);
       NDArray cum = p.cumSum(1);
-      if (cum.getDataType() == DataType.FLOAT32) {
-        float[] c = cum.toFloatArray();
-        for (int i = 0; i < count; i++) {
-          int start = Math.multiplyExact(Math.toIntExact(row[i]), n);
-          // Target in the rows' own precision, scaled by the row's total so rows need not sum to
-          // exactly 1; shrinking u keeps it strictly below the total after rounding.
-          float target = (float) (random.nextDouble() * SHRINK) * c[start + n - 1];
-          drawn[i] = firstAbove(c, start, n, target, row[i]);
+      boolean single = cum.getDataType() == DataType.FLOAT32;
+      // float32 sums widen to double exactly, so comparisons below are the float32 ones
+      double[] c = cum.toType(DataType.FLOAT64, false).toDoubleArray();
+      for (int i = 0; i < count; i++) {
+        int start = Math.multiplyExact(Math.toIntExact(row[i]), n);
+        double total = c[start + n - 1];
+        if (!(total > 0)) {
+          throw new IllegalStateException("probability row " + row[i] + " has no positive entry");
         }
-      } else {
-        double[] c = cum.toType(DataType.FLOAT64, false).toDoubleArray();
-        for (int i = 0; i < count; i++) {
-          int start = Math.multiplyExact(Math.toIntExact(row[i]), n);
-          double target = random.nextDouble() * SHRINK * c[start + n - 1];
-          drawn[i] = firstAbove(c, start, n, target, row[i]);
-        }
+        // Target in the rows' own precision, scaled by the row's total so rows need not sum to
+        // exactly 1; shrinking u keeps it strictly below the total after rounding.
+        double u = random.nextDouble() * SHRINK;
+        double target = single ? (float) u * (float) total : u * total;
+        drawn[i] = firstAbove(c, start, n, target);
       }
     }
     return manager.create(drawn, new Shape(count));
@@ -125,27 +123,7 @@ final class CategoricalDraws implements NegativeDraws {
    * Cumulative sums are non-decreasing and the target is below the row total, so it exists and
    * its probability is nonzero: a zero entry repeats the previous sum and is never "first above".
    */
-  private static int firstAbove(float[] c, int start, int n, float target, long row) {
-    if (!(c[start + n - 1] > 0)) {
-      throw new IllegalStateException("probability row " + row + " has no positive entry");
-    }
-    int lo = 0;
-    int hi = n - 1;
-    while (lo < hi) {
-      int mid = (lo + hi) >>> 1;
-      if (c[start + mid] > target) {
-        hi = mid;
-      } else {
-        lo = mid + 1;
-      }
-    }
-    return lo;
-  }
-
-  private static int firstAbove(double[] c, int start, int n, double target, long row) {
-    if (!(c[start + n - 1] > 0)) {
-      throw new IllegalStateException("probability row " + row + " has no positive entry");
-    }
+  private static int firstAbove(double[] c, int start, int n, double target) {
     int lo = 0;
     int hi = n - 1;
     while (lo < hi) {
