@@ -10,22 +10,9 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import java.util.Arrays;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-class NegativeDrawsTest {
-  private static NDManager root;
-
-  @BeforeAll
-  static void setUp() {
-    root = NDManager.newBaseManager("PyTorch");
-  }
-
-  @AfterAll
-  static void tearDown() {
-    root.close();
-  }
+class NegativeDrawsTest extends TorchTest {
 
   private static NDArray repeatRow(NDManager m, float[] row, int times) {
     float[] all = new float[row.length * times];

@@ -15,25 +15,12 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
 import java.util.List;
 import java.util.Random;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 /** Degenerate batches, structural properties and the memory contract of the relation loss. */
-class RelationLossEdgeCaseTest {
-  private static NDManager root;
-
-  @BeforeAll
-  static void setUp() {
-    root = NDManager.newBaseManager("PyTorch");
-  }
-
-  @AfterAll
-  static void tearDown() {
-    root.close();
-  }
+class RelationLossEdgeCaseTest extends TorchTest {
 
   private static NDArray randn(NDManager m, Random r, int... dims) {
     Shape s = new Shape(java.util.Arrays.stream(dims).mapToLong(i -> i).toArray());

@@ -11,8 +11,6 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
 import java.util.List;
 import java.util.Random;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -22,18 +20,7 @@ import org.junit.jupiter.params.provider.EnumSource;
  * form of spec §4.3), on batches far larger than the conformance vectors: unbalanced labels, a
  * 4-D and a 2-D layer, identical rows (paired views that came out equal) and an all-zero row.
  */
-class RelationLossGradientTest {
-  private static NDManager root;
-
-  @BeforeAll
-  static void setUp() {
-    root = NDManager.newBaseManager("PyTorch");
-  }
-
-  @AfterAll
-  static void tearDown() {
-    root.close();
-  }
+class RelationLossGradientTest extends TorchTest {
 
   @ParameterizedTest
   @EnumSource(TripletDirection.class)
