@@ -6,6 +6,7 @@ set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$here"
 scripts/ensure-dataset.sh >&2
+scripts/ensure-jemalloc.sh >&2
 teacher="${RGAL_TEACHER_DIR:-teachers/fmnist-lenet5-bn}"
 if [ ! -f "$teacher/teacher.json" ]; then
   ./rgal teacher --dataset fashion-mnist --arch lenet5-bn --epochs 10 --seed 0 --out "$teacher" >&2
