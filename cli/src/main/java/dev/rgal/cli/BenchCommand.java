@@ -6,6 +6,7 @@ import dev.rgal.engine.bench.ProcessMemory;
 import dev.rgal.engine.bench.StepBenchmark;
 import dev.rgal.engine.plugin.PluginHost;
 import dev.rgal.engine.run.TrainerBenchmark;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -56,11 +57,15 @@ final class BenchCommand implements Callable<Integer> {
   @Option(names = "--test-data", paramLabel = "DIR", description = "Test split the trainer benchmark fills its pool from (default: the dataset's default location).")
   @Nullable Path testData;
 
+  @Option(names = "--profile", paramLabel = "DIR",
+      description = "Also record the timed steps with PyTorch's profiler: DIR/synthesis-trace.json and DIR/kd-trace.json (Chrome trace format; times then include the profiler's overhead).")
+  @Nullable Path profile;
+
   @Option(names = "--steps", defaultValue = "20", description = "Training steps per timed epoch with --trainers (default: ${DEFAULT-VALUE}).")
   int steps;
 
   @Override
-  public Integer call() {
+  public Integer call() throws java.io.IOException {
     if (!trainerMethods.isEmpty()) {
       return trainers();
     }
@@ -72,10 +77,13 @@ final class BenchCommand implements Callable<Integer> {
     int h = Integer.parseInt(dims[1]);
     int w = Integer.parseInt(dims[2]);
     PrintWriter out = spec.commandLine().getOut();
+    if (profile != null) {
+      Files.createDirectories(profile);
+    }
     try (PluginHost host = PluginHost.discover(common.pluginDirsOrDefault())) {
       ArchitectureFactory t = host.require(Registry.ARCHITECTURES, ArchitectureFactory.class, teacherArch);
       ArchitectureFactory s = host.require(Registry.ARCHITECTURES, ArchitectureFactory.class, studentArch);
-      StepBenchmark.Result r = StepBenchmark.run(t, s, new StepBenchmark.Setup(c, h, w, classes, batch, 256, ngf, 3, repeats));
+      StepBenchmark.Result r = StepBenchmark.run(t, s, new StepBenchmark.Setup(c, h, w, classes, batch, 256, ngf, 3, repeats, profile));
       out.printf(Locale.ROOT, "%s -> %s, input %dx%dx%d, batch %d, %d threads%n", teacherArch, studentArch, c, h, w, batch,
           Runtime.getRuntime().availableProcessors());
       out.printf(Locale.ROOT, "synthesis inner step: %.1f ms (median of %d)%n", r.synthesisStepMs(), repeats);
@@ -85,6 +93,10 @@ final class BenchCommand implements Callable<Integer> {
           r.matmulGflops(), 100 * r.kdGflops() / r.matmulGflops());
       out.printf(Locale.ROOT, "MACs per image: teacher %,d, student %,d; peak RSS %s%n",
           r.teacherMacsPerImage(), r.studentMacsPerImage(), ProcessMemory.mib(r.peakRssBytes()));
+      if (profile != null) {
+        out.printf(Locale.ROOT, "profiler traces: %s, %s (open in chrome://tracing or ui.perfetto.dev)%n",
+            profile.resolve("synthesis-trace.json"), profile.resolve("kd-trace.json"));
+      }
       out.flush();
     }
     return 0;

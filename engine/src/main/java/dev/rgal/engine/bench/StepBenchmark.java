@@ -18,10 +18,12 @@ import dev.rgal.engine.train.KdTrainer;
 import dev.rgal.engine.train.Sgd;
 import dev.rgal.engine.zoo.Generator;
 import dev.rgal.engine.zoo.ZooNet;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Random;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Times the two steps every method repeats, on randomly initialised networks (speed does not
@@ -45,9 +47,13 @@ public final class StepBenchmark {
       double synthesisStepMs, double kdStepMs, double kdGflop, double kdGflops, double matmulGflops,
       long teacherMacsPerImage, long studentMacsPerImage, long peakRssBytes) {}
 
-  /** Sizes of the benchmark. */
+  /**
+   * Sizes of the benchmark. With a {@code profileDir}, the timed steps are also recorded by
+   * PyTorch's profiler into {@code synthesis-trace.json} and {@code kd-trace.json} there (the
+   * profiler's overhead then inflates the times).
+   */
   public record Setup(int channels, int height, int width, int classes, int batch, int nz, int ngf,
-      int warmup, int repeats) {}
+      int warmup, int repeats, @Nullable Path profileDir) {}
 
   public static Result run(ArchitectureFactory teacherArch, ArchitectureFactory studentArch, Setup s) {
     Engine.getInstance().setRandomSeed(0);
@@ -66,7 +72,8 @@ public final class StepBenchmark {
       List<NDArray> genWeights = new ArrayList<>(KdTrainer.trainable(g.block()));
       genWeights.add(z);
       double synthMs;
-      try (Adam adam = Adam.of(List.of(new Adam.Group(genWeights, 1e-3)), 0.5, 0.999, root)) {
+      try (Adam adam = Adam.of(List.of(new Adam.Group(genWeights, 1e-3)), 0.5, 0.999, root);
+          TorchProfiler profiler = TorchProfiler.startInto(trace(s, "synthesis-trace.json"))) {
         synthMs = Timing.medianMillis(s.warmup(), s.repeats(), () -> {
           try (NDManager m = root.newSubManager()) {
             try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
@@ -86,7 +93,8 @@ public final class StepBenchmark {
       }
       NDArray images = root.randomNormal(new Shape(s.batch(), s.channels(), s.height(), s.width()));
       double kdMs;
-      try (Sgd sgd = new Sgd(KdTrainer.trainable(student.block()), 0.9, 1e-4, root)) {
+      try (Sgd sgd = new Sgd(KdTrainer.trainable(student.block()), 0.9, 1e-4, root);
+          TorchProfiler profiler = TorchProfiler.startInto(trace(s, "kd-trace.json"))) {
         kdMs = Timing.medianMillis(s.warmup(), s.repeats(), () -> {
           try (NDManager m = root.newSubManager()) {
             NDArray x = images.duplicate();
@@ -106,6 +114,10 @@ public final class StepBenchmark {
       double matmul = MatmulRate.gflops(2048, 10);
       return new Result(synthMs, kdMs, gflop, gflop / (kdMs / 1000), matmul, tm, sm, ProcessMemory.peakRssBytes());
     }
+  }
+
+  private static @Nullable Path trace(Setup s, String name) {
+    return s.profileDir() == null ? null : s.profileDir().resolve(name);
   }
 
   private static long macs(FeatureNet net) {
