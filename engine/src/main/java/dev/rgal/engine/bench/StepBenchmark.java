@@ -55,6 +55,7 @@ public final class StepBenchmark {
   public record Setup(int channels, int height, int width, int classes, int batch, int nz, int ngf,
       int warmup, int repeats, @Nullable Path profileDir) {}
 
+  @SuppressWarnings("try") // the profilers only bracket the timed steps
   public static Result run(ArchitectureFactory teacherArch, ArchitectureFactory studentArch, Setup s) {
     Engine.getInstance().setRandomSeed(0);
     DataSpec data = new DataSpec("bench", s.channels(), s.height(), s.width(), s.classes(),
