@@ -34,6 +34,11 @@ class CompareRunsTest {
     assertEquals(0, grid.exit(), grid.err());
     assertTrue(grid.out().contains("| 1 |") && grid.out().contains("| 2 |"), grid.out());
     assertTrue(grid.out().contains("fast+rgal") && grid.out().contains("2 (0,1)"), grid.out());
+    for (String line : grid.out().lines().filter(l -> l.startsWith("| 1 |") || l.startsWith("| 2 |")).toList()) {
+      // the largest final.peak_rss_mib of the configuration's runs
+      double peakRssMiB = Double.parseDouble(line.split("\\|")[9].trim());
+      assertTrue(peakRssMiB > 100, "peak RSS of a libtorch process in MiB: " + line);
+    }
 
     Cli.Result runs = Cli.run(tmp, "runs", "--experiment", experiment);
     assertEquals(0, runs.exit(), runs.err());

@@ -21,6 +21,21 @@ public final class ProcessMemory {
     return field("VmHWM:");
   }
 
+  /**
+   * Resets the peak ({@code VmHWM}) to the current RSS, so that the next {@link #peakRssBytes()}
+   * describes only what runs after this call (several runs in one process, as in
+   * {@code rgal compare}). Best effort: false where the kernel does not allow it (Linux before 4.0,
+   * no /proc), and the peak then keeps counting from process start.
+   */
+  public static boolean resetPeak() {
+    try {
+      Files.writeString(Path.of("/proc/self/clear_refs"), "5");
+      return true;
+    } catch (IOException | RuntimeException e) {
+      return false;
+    }
+  }
+
   private static long field(String name) {
     try {
       for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {

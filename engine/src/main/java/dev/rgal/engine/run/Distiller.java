@@ -30,6 +30,7 @@ import dev.rgal.api.training.StudentTrainerFactory;
 import dev.rgal.api.training.TrainingSummary;
 import dev.rgal.api.tracking.RunTracker;
 import dev.rgal.api.tracking.TrackedRun;
+import dev.rgal.engine.bench.ProcessMemory;
 import dev.rgal.engine.data.Datasets;
 import dev.rgal.engine.data.ImageDataset;
 import dev.rgal.engine.data.InMemoryDataPool;
@@ -338,6 +339,7 @@ public final class Distiller implements AutoCloseable {
 
     DistillResult run(NDManager run, double teacherAcc) {
       RunSpec.Schedule sch = spec.schedule();
+      ProcessMemory.resetPeak(); // the run's own peak, also when one process runs several
       int totalCalls = sch.warmupCalls() + sch.epochs() * sch.synthesisCallsPerEpoch();
       try (Progress.Task bar = progress.start("distill " + spec.method(), sch.epochs())) {
         if (completedEpochs > 0) {
@@ -404,6 +406,7 @@ public final class Distiller implements AutoCloseable {
         fin.put("final.synthesis_minutes", result.synthesisMinutes());
         fin.put("final.kd_minutes", result.kdMinutes());
         fin.put("final.images_synthesized", (double) result.imagesSynthesized());
+        putMiB(fin, "final.peak_rss_mib", ProcessMemory.peakRssBytes());
         fin.values().removeIf(v -> v.isNaN());
         tracked.logMetrics(spec.schedule().epochs(), fin);
         tracked.logArtifact(weights, "");
@@ -429,11 +432,18 @@ public final class Distiller implements AutoCloseable {
         m.put("synthesis_ms", rep.synthesisMillis());
         m.put("kd_ms", rep.kdMillis());
         m.put("pool_images", (double) rep.poolSize());
+        putMiB(m, "rss_mib", ProcessMemory.rssBytes());
         rep.losses().forEach((k, v) -> m.put("loss." + k, v));
         tracked.logMetrics(rep.epoch(), m);
         if (Files.exists(grid)) {
           tracked.logArtifact(grid, "samples");
         }
+      }
+    }
+
+    private static void putMiB(Map<String, Double> metrics, String key, long bytes) {
+      if (bytes >= 0) {
+        metrics.put(key, bytes / 1048576.0);
       }
     }
 

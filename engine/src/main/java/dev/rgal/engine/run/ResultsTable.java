@@ -11,13 +11,15 @@ import java.util.Map;
 /**
  * The comparison table of an experiment, built from the tracking store alone: one row per
  * configuration (method plus variant), mean ± std over its finished runs (seeds) of the last- and
- * best-epoch accuracy, synthesis and KD minutes, the data budget, and the run ids; ranked by mean
+ * best-epoch accuracy, synthesis and KD minutes, the data budget, the largest per-run peak RSS
+ * ({@code final.peak_rss_mib}; "n/a" for runs that predate it), and the run ids; ranked by mean
  * last-epoch accuracy (the honest figure: best-epoch selection uses the test set).
  */
 public final class ResultsTable {
   /** One configuration's aggregate. */
   public record Row(String configuration, int runs, double lastMean, double lastStd, double bestMean,
-      double bestStd, double synthesisMinutes, double kdMinutes, double images, List<String> seeds, List<String> runIds) {}
+      double bestStd, double synthesisMinutes, double kdMinutes, double images, double peakRssMiB, List<String> seeds,
+      List<String> runIds) {}
 
   private ResultsTable() {}
 
@@ -43,6 +45,7 @@ public final class ResultsTable {
           mean(list.stream().mapToDouble(r -> r.metrics().getOrDefault("final.synthesis_minutes", Double.NaN)).toArray()),
           mean(list.stream().mapToDouble(r -> r.metrics().getOrDefault("final.kd_minutes", Double.NaN)).toArray()),
           mean(list.stream().mapToDouble(r -> r.metrics().getOrDefault("final.images_synthesized", Double.NaN)).toArray()),
+          list.stream().mapToDouble(r -> r.metrics().getOrDefault("final.peak_rss_mib", Double.NaN)).max().orElse(Double.NaN),
           list.stream().map(r -> r.params().getOrDefault("seed", "?")).toList(),
           list.stream().map(RunRecord::runId).toList()));
     });
@@ -53,13 +56,14 @@ public final class ResultsTable {
   /** A plain-text table (also valid Markdown). */
   public static String format(List<Row> rows) {
     StringBuilder sb = new StringBuilder();
-    sb.append("| rank | configuration | runs (seeds) | last acc % (mean ± std) | best acc % (mean ± std) | synth min | KD min | images | run ids |\n");
-    sb.append("|---|---|---|---|---|---|---|---|---|\n");
+    sb.append("| rank | configuration | runs (seeds) | last acc % (mean ± std) | best acc % (mean ± std) | synth min | KD min | images | peak RSS MiB | run ids |\n");
+    sb.append("|---|---|---|---|---|---|---|---|---|---|\n");
     int rank = 1;
     for (Row r : rows) {
-      sb.append(String.format(Locale.ROOT, "| %d | %s | %d (%s) | %.2f ± %.2f | %.2f ± %.2f | %.2f | %.2f | %.0f | %s |%n",
+      sb.append(String.format(Locale.ROOT, "| %d | %s | %d (%s) | %.2f ± %.2f | %.2f ± %.2f | %.2f | %.2f | %.0f | %s | %s |%n",
           rank++, r.configuration(), r.runs(), String.join(",", r.seeds()), 100 * r.lastMean(), 100 * r.lastStd(),
           100 * r.bestMean(), 100 * r.bestStd(), r.synthesisMinutes(), r.kdMinutes(), r.images(),
+          Double.isNaN(r.peakRssMiB()) ? "n/a" : String.format(Locale.ROOT, "%.0f", r.peakRssMiB()),
           String.join(" ", r.runIds().stream().map(id -> id.length() > 8 ? id.substring(0, 8) : id).toList())));
     }
     return sb.toString();

@@ -1,0 +1,33 @@
+package dev.rgal.engine.bench;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import org.junit.jupiter.api.Test;
+
+/** Peak RSS can be reset, so several runs in one process each report their own peak. */
+class ProcessMemoryTest {
+  private static final long MIB = 1L << 20;
+
+  @Test
+  void resettingThePeakBringsItDownToTheCurrentRssAndItThenFollowsNewAllocations() {
+    try (NDManager m = NDManager.newBaseManager()) {
+      // a spike that is freed again: under glibc its pages go back to the kernel, so the old
+      // peak stays above the current RSS until the reset
+      try (NDArray spike = m.ones(new Shape(96 * MIB / 4))) {
+        assertTrue(spike.sum().getFloat() > 0);
+      }
+      assertTrue(ProcessMemory.resetPeak(), "Linux >= 4.0 lets a process reset its own peak");
+      long rss = ProcessMemory.rssBytes();
+      assertTrue(ProcessMemory.peakRssBytes() <= rss + 16 * MIB,
+          "peak " + ProcessMemory.mib(ProcessMemory.peakRssBytes()) + " vs current " + ProcessMemory.mib(rss));
+      try (NDArray big = m.ones(new Shape(256 * MIB / 4))) {
+        assertTrue(big.sum().getFloat() > 0);
+        assertTrue(ProcessMemory.peakRssBytes() >= rss + 200 * MIB,
+            "the peak counts a new 256 MiB array: " + ProcessMemory.mib(ProcessMemory.peakRssBytes()));
+      }
+    }
+  }
+}
