@@ -20,6 +20,7 @@ import dev.rgal.api.synthesis.SynthesisStep;
 import dev.rgal.api.synthesis.SynthesisTerm;
 import dev.rgal.engine.data.BatchAugment;
 import dev.rgal.engine.data.Normalization;
+import dev.rgal.engine.train.Adam;
 import dev.rgal.engine.train.NoGrad;
 import dev.rgal.engine.zoo.Zoo;
 import java.io.DataInputStream;
@@ -45,18 +46,20 @@ import org.jspecify.annotations.Nullable;
  * cross-entropy over the current rows plus that over the cached rows (one plain mean while the
  * bank is empty). Only the current local view carries gradient to the images.
  *
- * <p>Differences from the reference, on purpose: the head is trained by the synthesizer's Adam
- * (it is returned by {@link #trainableParameters()}), so it gets betas (0.5, 0.999) and fresh
- * moments every call instead of its own persistent Adam with default betas; and the bank's rows
- * for a call are recomputed from the kept images after the call (fresh views, no gradient)
- * instead of copied from the features of the iteration that was kept.
+ * <p>As in the reference, the head is trained by an Adam of its own (betas 0.9/0.999, lr
+ * {@code headLr}), stepped after every inner iteration's backward ({@link #afterBackward}) and
+ * persistent across calls (its moments are part of the resumable state). One difference, on
+ * purpose: the bank's rows for a call are recomputed from the kept images after the call (fresh
+ * views, no gradient) instead of copied from the features of the iteration that was kept, so the
+ * term needs no knowledge of which iteration the synthesizer keeps.
  *
  * <p>Settings: {@code temperature} (0.1), {@code headDim} (256), {@code negatives} (4096),
- * {@code bankSize} (40960), {@code minScale} (0.25), {@code featureDim} (inferred from the
- * teacher's architecture when it is a zoo architecture; required otherwise).
+ * {@code bankSize} (40960), {@code minScale} (0.25), {@code headLr} (the synthesizer's {@code lr},
+ * as the reference's lr_g), {@code featureDim} (inferred from the teacher's architecture when it is
+ * a zoo architecture; required otherwise).
  */
 public final class ContrastiveTerm implements SynthesisTerm {
-  private static final int STATE_VERSION = 1;
+  private static final int STATE_VERSION = 2;
 
   private final double temperature;
   private final int negatives;
@@ -65,21 +68,26 @@ public final class ContrastiveTerm implements SynthesisTerm {
   private final Normalization norm;
   private final NDManager state;
   private final ProjectionHead head;
+  private final Adam headAdam;
   private final MemoryBank bank;
   private int lastCached;
 
   /**
    * @param featureDim D, the summed channels of the teacher's BN layers
+   * @param headLr learning rate of the head's own Adam
    * @param globalPadding crop padding of the synthesizer's (global) view, for the bank's rows
    * @param manager the run's manager; the term keeps its head and bank in a sub-manager of it
    */
   ContrastiveTerm(int featureDim, int headDim, double temperature, int negatives, int bankSize,
-      double minScale, int globalPadding, DataSpec data, NDManager manager) {
+      double minScale, double headLr, int globalPadding, DataSpec data, NDManager manager) {
     if (temperature <= 0) {
       throw new DfkdException("cmi-contrastive temperature must be positive, got " + temperature + ": set settings.temperature > 0");
     }
     if (negatives < 0 || bankSize < 1 || headDim < 1 || featureDim < 1) {
       throw new DfkdException("cmi-contrastive needs negatives >= 0, bankSize >= 1, headDim >= 1 and featureDim >= 1: fix its settings");
+    }
+    if (!(headLr > 0)) {
+      throw new DfkdException("cmi-contrastive headLr must be positive, got " + headLr + ": set settings.headLr > 0");
     }
     if (minScale <= 0 || minScale > 1) {
       throw new DfkdException("cmi-contrastive minScale must be in (0, 1], got " + minScale + ": fix settings.minScale");
@@ -91,6 +99,8 @@ public final class ContrastiveTerm implements SynthesisTerm {
     this.norm = Normalization.of(data);
     this.state = manager.newSubManager();
     this.head = new ProjectionHead(featureDim, headDim, state);
+    this.headAdam = Adam.of(List.of(new Adam.Group(head.parameters().stream().map(Parameter::getArray).toList(), headLr)),
+        0.9, 0.999, state);
     this.bank = new MemoryBank(bankSize, state);
   }
 
@@ -100,6 +110,7 @@ public final class ContrastiveTerm implements SynthesisTerm {
     int featureDim = s.has("featureDim") ? s.getInt("featureDim", 0) : probeFeatureDim(r);
     return new ContrastiveTerm(featureDim, s.getInt("headDim", 256), s.getDouble("temperature", 0.1),
         s.getInt("negatives", 4096), s.getInt("bankSize", 40960), s.getDouble("minScale", 0.25),
+        s.getDouble("headLr", r.spec().synthesizer().settings().getDouble("lr", 1e-3)),
         // the bank's global view repeats the synthesizer's augmentation (crop with its padding + flip)
         r.spec().synthesizer().settings().getInt("augPadding", 4), r.data(), r.manager());
   }
@@ -200,9 +211,10 @@ public final class ContrastiveTerm implements SynthesisTerm {
     return true;
   }
 
+  /** Steps the head's own Adam on the gradient this iteration's backward left on the head. */
   @Override
-  public List<Parameter> trainableParameters() {
-    return head.parameters();
+  public void afterBackward(SynthesisStep step) {
+    headAdam.step();
   }
 
   /**
@@ -240,6 +252,10 @@ public final class ContrastiveTerm implements SynthesisTerm {
     return head;
   }
 
+  Adam headOptimizer() {
+    return headAdam;
+  }
+
   MemoryBank bank() {
     return bank;
   }
@@ -259,6 +275,7 @@ public final class ContrastiveTerm implements SynthesisTerm {
       byte[] bytes = all.encode();
       out.writeInt(bytes.length);
       out.write(bytes);
+      headAdam.saveState(out);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -287,6 +304,7 @@ public final class ContrastiveTerm implements SynthesisTerm {
         });
         bank.restore(all.size() > params.size() ? all.get(params.size()) : null);
       }
+      headAdam.loadState(in);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

@@ -48,7 +48,7 @@ class CmiPluginTest {
         ContrastiveTerm term = (ContrastiveTerm) factory.create(request(cr.settings(), spec, "lenet5-bn", m));
         assertEquals(142, term.head().inputDim());
         assertEquals(256, term.head().outputDim());
-        assertEquals(4, term.trainableParameters().size());
+        assertEquals(4, term.head().parameters().size());
         DfkdException e = assertThrows(DfkdException.class,
             () -> factory.create(request(cr.settings(), spec, "plugin-net", m)));
         assertTrue(e.getMessage().contains("settings.featureDim"), e.getMessage());

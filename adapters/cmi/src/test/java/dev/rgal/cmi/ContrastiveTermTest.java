@@ -71,7 +71,7 @@ class ContrastiveTermTest {
   }
 
   private ContrastiveTerm term(int headDim, int negatives, int bankSize) {
-    return new ContrastiveTerm(featureDim, headDim, 0.1, negatives, bankSize, 0.25, 4, DATA, run);
+    return new ContrastiveTerm(featureDim, headDim, 0.1, negatives, bankSize, 0.25, 1e-3, 4, DATA, run);
   }
 
   private SyntheticBatch call(ContrastiveTerm term, int call) {
@@ -94,19 +94,21 @@ class ContrastiveTermTest {
     assertEquals(featureDim, t.head().inputDim());
     assertTrue(featureDim > 100, "LeNet-5-BN's BN layers give " + featureDim + " dims");
     List<float[]> before = new ArrayList<>();
-    t.trainableParameters().forEach(p -> before.add(copy(p)));
+    t.head().parameters().forEach(p -> before.add(copy(p)));
 
     call(t, 1);
     assertEquals(0, t.lastCached(), "the first call has an empty bank");
     assertEquals(BATCH, t.bankSize());
     for (int i = 0; i < before.size(); i++) {
-      float[] now = copy(t.trainableParameters().get(i));
-      assertNotEquals(0f, maxAbsDiff(before.get(i), now), "the synthesizer's Adam moved " + t.trainableParameters().get(i).getName());
+      float[] now = copy(t.head().parameters().get(i));
+      assertNotEquals(0f, maxAbsDiff(before.get(i), now), "the head's Adam moved " + t.head().parameters().get(i).getName());
     }
+    assertEquals(3, t.headOptimizer().steps(), "one head step per inner iteration (gSteps 3)");
 
     call(t, 2);
     assertEquals(5, t.lastCached(), "5 negatives sampled from 8 cached rows");
     assertEquals(2 * BATCH, t.bankSize());
+    assertEquals(6, t.headOptimizer().steps(), "the head's Adam persists across calls, as the reference's");
     float[] afterTwo = t.bank().rows().toFloatArray();
 
     call(t, 3);
@@ -188,11 +190,11 @@ class ContrastiveTermTest {
     a.saveState(new DataOutputStream(bytes));
 
     ContrastiveTerm b = term(16, 5, 20);
-    assertNotEquals(0f, maxAbsDiff(copy(a.trainableParameters().get(0)), copy(b.trainableParameters().get(0))));
+    assertNotEquals(0f, maxAbsDiff(copy(a.head().parameters().get(0)), copy(b.head().parameters().get(0))));
     b.loadState(new DataInputStream(new ByteArrayInputStream(bytes.toByteArray())));
     for (int i = 0; i < 4; i++) {
-      assertArrayEquals(copy(a.trainableParameters().get(i)), copy(b.trainableParameters().get(i)), 0f);
-      assertTrue(b.trainableParameters().get(i).getArray().hasGradient(), "still trainable after load");
+      assertArrayEquals(copy(a.head().parameters().get(i)), copy(b.head().parameters().get(i)), 0f);
+      assertTrue(b.head().parameters().get(i).getArray().hasGradient(), "still trainable after load");
     }
     assertEquals(a.bankSize(), b.bankSize());
     assertArrayEquals(a.bank().rows().toFloatArray(), b.bank().rows().toFloatArray(), 0f);
@@ -202,6 +204,11 @@ class ContrastiveTermTest {
     ai.djl.engine.Engine.getInstance().setRandomSeed(42);
     SyntheticBatch nb = call(b, 3);
     assertEquals(na.losses().get("cmi-contrastive"), nb.losses().get("cmi-contrastive"), 1e-5);
+    // the head's Adam moments came back too: the head moved identically during call 3
+    assertEquals(9, b.headOptimizer().steps());
+    for (int i = 0; i < 4; i++) {
+      assertArrayEquals(copy(a.head().parameters().get(i)), copy(b.head().parameters().get(i)), 1e-6f);
+    }
 
     ContrastiveTerm empty = term(16, 5, 20);
     ByteArrayOutputStream fresh = new ByteArrayOutputStream();

@@ -25,7 +25,7 @@ import java.util.List;
  * DeepInversion as the zju benchmark runs it ({@code spec/baseline-methods.md} §2.4), scaled by
  * {@code benchmarks/fmnist-lenet5.md}. Each call starts from fresh pixels N(0, 1) in normalised
  * space and sorted random targets, and runs {@code gSteps} Adam steps at {@code lr} on the pixels
- * (and on the terms' trainable parameters, if any). Every iteration augments with a circular
+ * (terms with weights of their own step their own optimisers). Every iteration augments with a circular
  * jitter of up to ±{@code jitter} px per axis and, when {@code flip}, a horizontal flip of the
  * whole batch with probability 0.5; after every step the pixels are clamped per channel to the
  * valid range [−m/s, (1−m)/s]. The call returns the lowest-loss un-augmented iterate in [0, 1].
@@ -107,9 +107,6 @@ final class DeepInversionSynthesizer implements Synthesizer {
     ViewAugmenter aug = (x, rnd) -> PixelOps.jitterAndFlip(x, jitter, flip, rnd);
     List<NDArray> weights = new ArrayList<>();
     weights.add(pixels);
-    for (WeightedTerm<SynthesisTerm> t : ctx.terms()) {
-      t.term().trainableParameters().forEach(p -> weights.add(p.getArray()));
-    }
     BestIterate best = new BestIterate(call);
     try (Adam adam = Adam.of(List.of(new Adam.Group(weights, lr)), beta1, beta2, call)) {
       NDManager previous = null;

@@ -20,7 +20,8 @@ import org.jspecify.annotations.Nullable;
 /**
  * One inner iteration of a synthesizer, shared by all methods: inside one gradient collector,
  * produce the raw images, augment and normalise them, run the teacher (eval, BN statistics) and
- * the student (eval) when a term needs it, sum the weighted terms and back-propagate.
+ * the student (eval) when a term needs it, sum the weighted terms, back-propagate, and give
+ * every term its {@link SynthesisTerm#afterBackward} call.
  *
  * <p>The arrays it creates belong to the manager the {@code producer}'s arrays are in; the caller
  * scopes them (a sub-manager per iteration) and keeps what it needs.
@@ -80,6 +81,9 @@ public final class InnerStep {
       // stop before the update so a NaN never reaches what is optimised
       NonFiniteLossException.check("synthesis call " + ctx.call() + " iteration " + iteration, losses);
       gc.backward(total);
+    }
+    for (WeightedTerm<SynthesisTerm> t : ctx.terms()) {
+      t.term().afterBackward(step);
     }
     return new Outcome(raw, step, losses);
   }

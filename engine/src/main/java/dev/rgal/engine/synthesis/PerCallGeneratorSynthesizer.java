@@ -23,9 +23,9 @@ import java.util.List;
 /**
  * A generator re-initialised at every call, CMI style ({@code spec/baseline-methods.md} §4.1,
  * {@code spec/rgal-method.md} §3): conv/linear weights N(0, 0.02) with bias 0, BN weight
- * N(1, 0.02) with bias 0; a fresh latent z and sorted random targets; Adam over the generator, z
- * and the terms' trainable parameters (e.g. CMI's head) at {@code lr}, betas (0.5, 0.999), for
- * {@code gSteps} iterations; the lowest-loss un-augmented iterate is kept. Nothing carries over
+ * N(1, 0.02) with bias 0; a fresh latent z and sorted random targets; Adam over the generator
+ * and z at {@code lr}, betas (0.5, 0.999), for {@code gSteps} iterations (a term that trains
+ * weights of its own, like CMI's head, steps its own optimiser); the lowest-loss un-augmented iterate is kept. Nothing carries over
  * between calls except what the terms keep. The CMI and RGAL plugins bind it under their names.
  *
  * <p>Settings: {@code gSteps} (50), {@code lr} (1e-3), {@code nz} (256), {@code ngf} (64),
@@ -71,9 +71,6 @@ public final class PerCallGeneratorSynthesizer implements Synthesizer {
       z.setRequiresGradient(true);
       List<NDArray> weights = new ArrayList<>(KdTrainer.trainable(g.block()));
       weights.add(z);
-      for (WeightedTerm<SynthesisTerm> t : ctx.terms()) {
-        t.term().trainableParameters().forEach(p -> weights.add(p.getArray()));
-      }
       BestIterate best = new BestIterate(call);
       try (Adam adam = Adam.of(List.of(new Adam.Group(weights, lr)), 0.5, 0.999, call)) {
         NDManager lastScope = null;

@@ -70,6 +70,11 @@ public final class Adam implements Stateful, AutoCloseable {
     return weights;
   }
 
+  /** Updates made so far (restored on resume). */
+  public long steps() {
+    return steps;
+  }
+
   /** Multiplies every group's learning rate by {@code scale} from the next step on (schedules). */
   public void setLearningRateScale(double scale) {
     lrScale = (float) scale;

@@ -1,9 +1,7 @@
 package dev.rgal.api.synthesis;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.nn.Parameter;
 import dev.rgal.api.Stateful;
-import java.util.List;
 
 /**
  * A per-iteration loss term of image synthesis (BN statistics, one-hot, adversarial, CMI
@@ -26,10 +24,14 @@ public interface SynthesisTerm extends Stateful {
     return true;
   }
 
-  /** Extra parameters the synthesizer optimises together with its own (e.g. CMI's head). */
-  default List<Parameter> trainableParameters() {
-    return List.of();
-  }
+  /**
+   * Called once per inner iteration, right after the synthesizer back-propagated the weighted sum
+   * of the terms, while the step's arrays are open: the gradients of weights the term owns are
+   * fresh. A term that trains weights of its own (CMI's projection head) steps its own optimiser
+   * here and zeroes those gradients; the synthesizer's optimiser never sees them. Synthesizers
+   * built on the engine's {@code InnerStep} get this call for free.
+   */
+  default void afterBackward(SynthesisStep step) {}
 
   /**
    * Called once at the end of each synthesize() call, while the last iteration's arrays are still
