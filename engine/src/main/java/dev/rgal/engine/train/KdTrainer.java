@@ -78,6 +78,9 @@ public final class KdTrainer implements StudentTrainer {
     Map<String, Double> sums = new LinkedHashMap<>();
     for (int step = 0; step < steps; step++) {
       try (NDManager m = ctx.manager().newSubManager()) {
+        // Synthesis back-propagates adversarial losses through the student into these very
+        // gradients (up to gSteps iterations' worth per call); start every step from zero.
+        sgd.zeroGradients();
         NDArray x = paired ? ctx.pool().samplePaired(m, batch / 2, ctx.random())
             : ctx.pool().sample(m, batch, ctx.random());
         Features teacher = ctx.teacher().forward(x, false);

@@ -70,6 +70,17 @@ public final class Sgd implements Stateful, AutoCloseable {
     });
   }
 
+  /**
+   * Zeroes the gradients of every optimised weight without updating: gradients that reached the
+   * weights from elsewhere (a synthesis term back-propagating through the student) must not enter
+   * the next step, like {@code optimizer.zero_grad()} before {@code backward()} in the reference.
+   */
+  public void zeroGradients() {
+    for (NDArray w : weights) {
+      JniUtils.zeroGrad((PtNDArray) w);
+    }
+  }
+
   @Override
   public void saveState(DataOutputStream out) {
     ArrayState.write(out, buffers);
