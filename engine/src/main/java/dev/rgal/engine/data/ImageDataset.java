@@ -3,9 +3,7 @@ package dev.rgal.engine.data;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import java.nio.ByteBuffer;
 import java.util.Arrays;
 
 /**
@@ -20,6 +18,7 @@ public final class ImageDataset {
   private final int numClasses;
   private final byte[] pixels;
   private final int[] labels;
+  private final Uint8Staging staging = new Uint8Staging();
 
   private ImageDataset(String name, int channels, int height, int width, int numClasses, byte[] pixels, int[] labels) {
     if ((long) labels.length * channels * height * width != pixels.length) {
@@ -99,15 +98,11 @@ public final class ImageDataset {
    */
   public NDList batch(NDManager manager, int[] indices) {
     int per = channels * height * width;
-    ByteBuffer buf = ByteBuffer.allocateDirect(indices.length * per);
     int[] y = new int[indices.length];
     for (int k = 0; k < indices.length; k++) {
-      buf.put(pixels, indices[k] * per, per);
       y[k] = labels[indices[k]];
     }
-    buf.flip();
-    NDArray x = manager.create(buf, new Shape(indices.length, channels, height, width), DataType.UINT8)
-        .toType(DataType.FLOAT32, false).divi(255f);
+    NDArray x = staging.gather(manager, pixels, indices, per, new Shape(indices.length, channels, height, width));
     return new NDList(x, manager.create(y));
   }
 }

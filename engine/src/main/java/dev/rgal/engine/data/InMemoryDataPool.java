@@ -33,6 +33,7 @@ import java.util.Random;
 public final class InMemoryDataPool implements DataPool, AutoCloseable {
   private static final byte[] MAGIC = "RGALPOOL".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
   private static final int HEADER = MAGIC.length + 16;
+  private final Uint8Staging staging = new Uint8Staging();
 
   private final int channels;
   private final int height;
@@ -163,13 +164,7 @@ public final class InMemoryDataPool implements DataPool, AutoCloseable {
 
   /** The stored images at {@code indices} as float [B,C,H,W] in [0,1] (no augmentation). */
   public NDArray images(NDManager manager, int[] indices) {
-    ByteBuffer buf = ByteBuffer.allocateDirect(indices.length * per);
-    for (int i : indices) {
-      buf.put(pixels, i * per, per);
-    }
-    buf.flip();
-    return manager.create(buf, new Shape(indices.length, channels, height, width), DataType.UINT8)
-        .toType(DataType.FLOAT32, false).divi(255f);
+    return staging.gather(manager, pixels, indices, per, new Shape(indices.length, channels, height, width));
   }
 
   private int[] draw(int k, Random random) {

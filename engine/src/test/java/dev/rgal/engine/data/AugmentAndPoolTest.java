@@ -99,6 +99,25 @@ class AugmentAndPoolTest {
     }
   }
 
+  /** Batches are gathered through one reused staging buffer; an earlier batch must not change. */
+  @Test
+  void anEarlierBatchKeepsItsValuesWhenTheNextIsGathered() {
+    try (NDManager m = NDManager.newBaseManager();
+        InMemoryDataPool pool = InMemoryDataPool.open(dir.resolve("s.bin"), SPEC, new RunSpec.Augmentation(0, false))) {
+      NDArray stored = ramp(m, 6);
+      pool.add(stored);
+      NDArray first = pool.images(m, new int[] {0, 1});
+      float[] before = first.toFloatArray();
+      NDArray second = pool.images(m, new int[] {5, 4, 3});
+      assertArrayEquals(before, first.toFloatArray(), 0f);
+      float[] quantised = InMemoryDataPool.quantize(stored).toType(ai.djl.ndarray.types.DataType.FLOAT32, false).div(255f).toFloatArray();
+      float[] got = second.toFloatArray();
+      for (int k = 0; k < 16; k++) {
+        assertEquals(quantised[5 * 16 + k], got[k], 1e-6f, "image 5 first in the second batch");
+      }
+    }
+  }
+
   @Test
   void poolPersistsAndIgnoresATruncatedTrailingRecord() throws IOException {
     Path f = dir.resolve("pool.bin");
