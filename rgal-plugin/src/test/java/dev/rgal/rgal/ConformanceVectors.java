@@ -15,54 +15,36 @@ import com.google.gson.JsonParser;
 import java.io.IOException;
 import java.io.Reader;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.Paths;
+import java.io.InputStream;
+import java.io.InputStreamReader;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Loads {@code shared/conformance/rgal_loss_vectors.json} and compares arrays against it. */
+/**
+ * Loads the RGAL conformance vectors ({@code conformance/rgal_loss_vectors.json} in this module's
+ * test resources; {@code conformance/SOURCE.md} there says where they come from) and compares
+ * arrays against them.
+ */
 final class ConformanceVectors {
-  static final String FILE = "conformance/rgal_loss_vectors.json";
+  static final String RESOURCE = "/conformance/rgal_loss_vectors.json";
 
   private ConformanceVectors() {}
 
   /**
-   * The parsed vectors. Fails the calling test (never skips) if the file cannot be found: the
+   * The parsed vectors. Fails the calling test (never skips) if the resource is missing: the
    * conformance check is the main oracle of this package.
    */
   static JsonObject load() {
-    Path file = locate();
-    try (Reader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-      return JsonParser.parseReader(r).getAsJsonObject();
+    try (InputStream in = ConformanceVectors.class.getResourceAsStream(RESOURCE)) {
+      if (in == null) {
+        return fail("RGAL conformance vectors " + RESOURCE + " missing from rgal-plugin/src/test/resources");
+      }
+      try (Reader r = new InputStreamReader(in, StandardCharsets.UTF_8)) {
+        return JsonParser.parseReader(r).getAsJsonObject();
+      }
     } catch (IOException e) {
-      return fail("cannot read conformance vectors " + file + ": " + e);
+      return fail("cannot read conformance vectors " + RESOURCE + ": " + e);
     }
-  }
-
-  private static Path locate() {
-    List<Path> tried = new ArrayList<>();
-    String prop = System.getProperty("rgal.shared.dir");
-    if (prop != null && !prop.isBlank()) {
-      Path p = Paths.get(prop).resolve(FILE).toAbsolutePath().normalize();
-      if (Files.isRegularFile(p)) {
-        return p;
-      }
-      tried.add(p);
-    }
-    // Fallback: walk up from the working directory looking for shared/conformance.
-    for (Path d = Paths.get("").toAbsolutePath(); d != null; d = d.getParent()) {
-      Path p = d.resolve("shared").resolve(FILE);
-      if (Files.isRegularFile(p)) {
-        return p;
-      }
-      tried.add(p);
-    }
-    return fail(
-        "RGAL conformance vectors not found (set -Drgal.shared.dir to the folder holding "
-            + FILE
-            + "); tried: "
-            + tried);
   }
 
   /** Shape of a nested JSON number array. */

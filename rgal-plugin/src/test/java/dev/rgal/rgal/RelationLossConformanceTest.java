@@ -28,7 +28,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Checks the sampler and the relation loss against every value of the conformance vectors
- * ({@code shared/conformance/rgal_loss_vectors.json}), feeding the recorded draws.
+ * ({@code conformance/rgal_loss_vectors.json} in the test resources), feeding the recorded draws.
  */
 class RelationLossConformanceTest {
   private static final double TOL = 1e-5;

@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import ai.djl.ndarray.NDManager;
 import ai.djl.nn.Parameter;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -32,10 +31,20 @@ class StateDictNamesTest {
     manager.close();
   }
 
+  /** The spec copy in test resources (see spec/SOURCE.md there); a missing copy fails the test. */
+  static List<String> specLines(String resource) throws IOException {
+    try (var in = StateDictNamesTest.class.getResourceAsStream(resource)) {
+      if (in == null) {
+        return org.junit.jupiter.api.Assertions.fail("test resource " + resource + " is missing from engine/src/test/resources");
+      }
+      return new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).lines().toList();
+    }
+  }
+
   record Section(String title, List<String> lines, long tensors, long trainable) {}
 
   static Map<String, Section> parse() throws IOException {
-    List<String> all = Files.readAllLines(SpecFiles.spec("state-dict-names.md"));
+    List<String> all = specLines("/spec/state-dict-names.md");
     Map<String, Section> out = new LinkedHashMap<>();
     Pattern counts = Pattern.compile("(\\d+) tensors, (\\d+) trainable parameters");
     String title = null;

@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# Fails when a test source, build file or script refers to a path outside the repository, so that
+# a lone clone can run its own tests. Checked:
+#   1. references to the project's sibling folders (../shared, shared/spec, shared/conformance, ...)
+#      or to this machine's work tree (/work/...);
+#   2. absolute paths in test sources other than system locations a user's machine has
+#      (/usr/share/datasets/..., /tmp, /proc, /dev) and class-path resources of the repository.
+# Usage: scripts/check-self-contained.sh [REPO_DIR]   (prints one line per violation, exits 1)
+set -euo pipefail
+repo="$(cd "${1:-$(dirname "${BASH_SOURCE[0]}")/..}" && pwd)"
+cd "$repo"
+
+# what is checked: tracked and untracked-but-not-ignored files (what a clone plus local edits hold)
+mapfile -t files < <(git ls-files --cached --others --exclude-standard \
+  | grep -E '(/src/test/.*\.(java|kt)$|(^|/)pom\.xml$|^scripts/|^\.ci/|^rgal$)' || true)
+violations=0
+report() { echo "check-self-contained: $1"; violations=$((violations + 1)); }
+
+outside='\.\./shared|(^|[^A-Za-z0-9_.-])shared/(spec|conformance|benchmarks|hooks|DESIGN)|rgal\.shared\.dir|/work/'
+for f in "${files[@]}"; do
+  [ "$f" = scripts/check-self-contained.sh ] && continue
+  [ -f "$f" ] || continue
+  while IFS= read -r hit; do
+    report "$f:$hit refers outside the repository; copy what it needs into src/test/resources and load it from the class path"
+  done < <(grep -nE "$outside" "$f" | cut -d: -f1 || true)
+done
+
+allowed='^/(usr/share/datasets/|tmp(/|$)|proc/|dev/|api/)'
+for f in "${files[@]}"; do
+  [[ "$f" == *.java || "$f" == *.kt ]] || continue
+  [ -f "$f" ] || continue
+  while IFS=: read -r line literal; do
+    path="${literal#\"}"
+    [[ "$path" =~ $allowed ]] && continue
+    # a class-path resource of some module ("/spec/x.md" in src/*/resources) is inside the repository
+    if compgen -G "*/src/*/resources$path" >/dev/null || compgen -G "*/*/src/*/resources$path" >/dev/null; then
+      continue
+    fi
+    report "$f:$line uses the absolute path $path, which a user's clone does not have; use a test resource or a temporary directory"
+  done < <(grep -noE '"/[A-Za-z][A-Za-z0-9_./-]*' "$f" || true)
+done
+
+if [ "$violations" -gt 0 ]; then
+  echo "check-self-contained: $violations reference(s) outside the repository; the tests of a lone clone would fail" >&2
+  exit 1
+fi
+echo "check-self-contained: ${#files[@]} test sources, build files and scripts refer only to the repository and system paths"
