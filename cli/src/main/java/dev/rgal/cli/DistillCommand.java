@@ -8,6 +8,7 @@ import dev.rgal.engine.run.DistillRequest;
 import dev.rgal.engine.run.DistillResult;
 import dev.rgal.engine.run.Distiller;
 import dev.rgal.engine.run.MethodResolver;
+import dev.rgal.engine.run.RunInputs;
 import dev.rgal.engine.spec.RunSpecJson;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -97,12 +98,13 @@ final class DistillCommand implements Callable<Integer> {
         }
         runDir = out;
       }
-      RunSpec fSpec = runSpec;
-      Path fDir = runDir;
+      DistillRequest untracked = new DistillRequest(teacher, runSpec, testData, runDir, resume != null, null);
+      RunInputs.check(host, untracked); // before a tracked run exists: a typo leaves no FAILED run
       String name = (resume != null ? "resume " : "") + runSpec.method() + " seed " + runSpec.seed();
       DistillResult r = tracking.tracked(host, "rgal-distill", name, Map.of("run.dir", runDir.toAbsolutePath().toString()),
           run -> new Distiller(host, new ConsoleProgress(common.quiet, System.out))
-              .run(new DistillRequest(teacher, fSpec, testData, fDir, resume != null, run), e -> {}));
+              .run(DistillRequest.builder(teacher, untracked.spec(), runDir).testData(testData)
+                  .resume(untracked.resume()).tracked(run).build(), e -> {}));
       pw.printf(Locale.ROOT, "%n%s: teacher %s, student last %s, best %s (epoch %d)%n", runSpec.method().equals("resume") ? "resumed run" : runSpec.method(),
           pct(r.teacherAccuracy()), pct(r.lastAccuracy()), pct(r.bestAccuracy()), r.bestEpoch() + 1);
       pw.printf(Locale.ROOT, "synthesis %.2f min, KD %.2f min, %d images synthesised, peak RSS %s%n",

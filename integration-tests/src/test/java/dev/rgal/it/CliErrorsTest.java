@@ -61,6 +61,34 @@ class CliErrorsTest {
   }
 
   @Test
+  void badInputsAreRefusedBeforeATrackedRunOpens() throws Exception {
+    // tracking on, to the embedded store in the working directory: a refused run must leave no
+    // FAILED run (and no store, no run directory) behind
+    Path teacher = TinyTeacher.get();
+    String[][] cases = {
+        {"distill", "--teacher", "missing-teacher", "--method", "fast", "--out", "run"},
+        {"distill", "--teacher", teacher.toString(), "--method", "fast", "--out", "run",
+            "--test-data", tmp.resolve("no-data").toString()},
+        {"distill", "--teacher", teacher.toString(), "--method", "fast", "--out", "run", "--student", "lenet9"},
+        {"distill", "--teacher", teacher.toString(), "--resume", tmp.resolve("not-a-run").toString()},
+    };
+    String[] expected = {"teacher directory missing-teacher does not exist", "Fashion-MNIST not found at",
+        "'lenet9'", "not-a-run"};
+    Files.createDirectories(tmp.resolve("not-a-run"));
+    for (int i = 0; i < cases.length; i++) {
+      ProcessBuilder pb = Cli.builder(tmp, e -> true, cases[i]);
+      pb.environment().remove("MLFLOW_TRACKING_URI");
+      Path err = tmp.resolve("err-" + i + ".txt");
+      Process p = pb.redirectError(err.toFile()).redirectOutput(tmp.resolve("out-" + i + ".txt").toFile()).start();
+      assertTrue(p.waitFor(5, java.util.concurrent.TimeUnit.MINUTES));
+      assertOneLineError(new Cli.Result(p.exitValue(), "", Files.readString(err)), expected[i]);
+      assertFalse(Files.exists(tmp.resolve("run")), "case " + i + " created the run directory");
+      assertFalse(Files.exists(tmp.resolve("mlruns")) || Files.exists(tmp.resolve("mlflow.db")),
+          "case " + i + " opened a tracked run: " + String.join(" ", cases[i]));
+    }
+  }
+
+  @Test
   void verboseShowsTheStackTrace() throws IOException, InterruptedException {
     Cli.Result r = Cli.run(tmp, "teacher", "--arch", "lenet9", "--epochs", "1", "--out", "t", "--no-tracking", "--verbose");
     assertEquals(1, r.exit());

@@ -279,6 +279,9 @@ public final class DfkdTribuoModel extends Model<Label> implements AutoCloseable
             put(inst, "summary." + k, o.get(k).getAsString());
           }
         }
+        if (o.has("environment")) { // where the run ran (Tribuo's own fields describe the exporting JVM)
+          o.getAsJsonObject("environment").entrySet().forEach(e -> put(inst, "run." + e.getKey(), e.getValue().getAsString()));
+        }
       } catch (IOException | RuntimeException e) {
         throw new DfkdException(summary + " is unreadable (" + e.getMessage() + "): the run directory is damaged");
       }

@@ -66,6 +66,10 @@ class DistillObserverTest {
       assertEquals("lenet5-half-bn", DfkdTribuoModelTest.value(inst, "spec.studentArch"));
       assertTrue(inst.keySet().stream().anyMatch(k -> k.startsWith("spec.synthesizer")), inst.keySet().toString());
       assertTrue(inst.containsKey("plugin.tribuo"), inst.keySet().toString());
+      // where the run ran, from its summary.json
+      assertEquals(System.getProperty("java.version"), DfkdTribuoModelTest.value(inst, "run.env.java.version"));
+      assertEquals(String.valueOf(Runtime.getRuntime().availableProcessors()), DfkdTribuoModelTest.value(inst, "run.env.cpu.cores"));
+      assertEquals("2.3.1", DfkdTribuoModelTest.value(inst, "run.env.pytorch.version"));
       assertEquals(DfkdDistillationTrainer.class.getName(), student.getProvenance().getTrainerProvenance().getClassName());
       TribuoEvaluation.Result r = TribuoEvaluation.evaluate(student, Fixtures.test());
       assertEquals(result.lastAccuracy(), r.accuracy(), 1e-9);

@@ -40,10 +40,26 @@ public final class Datasets {
 
   /** Opens a split; {@code dir} null means the dataset's default location (Fashion-MNIST only). */
   public static ImageDataset open(String name, @Nullable Path dir, Split split) {
+    List<Path> files = requireFiles(name, dir, split);
     return switch (name) {
-      case "fashion-mnist" -> idx(name, dir == null ? FASHION_MNIST_DIR : dir, split,
+      case "fashion-mnist", "mnist" -> idx(name, files.get(0), files.get(1));
+      case "cifar10" -> CifarReader.read(name, files, false);
+      case "cifar100" -> CifarReader.read(name, files, true);
+      default -> throw unknown(name);
+    };
+  }
+
+  /**
+   * The files of a split, checked to exist without reading them, so a command can refuse a wrong
+   * directory before it opens a tracked run or creates a run directory.
+   *
+   * @throws DfkdException naming the missing location and the fix
+   */
+  public static List<Path> requireFiles(String name, @Nullable Path dir, Split split) {
+    return switch (name) {
+      case "fashion-mnist" -> idxFiles(dir == null ? FASHION_MNIST_DIR : dir, split,
           "Fashion-MNIST not found at %s: install it with 'apt-get install dataset-fashion-mnist' or pass --data-dir DIR");
-      case "mnist" -> idx(name, requireDir(name, dir), split, "MNIST not found at %s: pass --data-dir DIR holding the IDX files");
+      case "mnist" -> idxFiles(requireDir(name, dir), split, "MNIST not found at %s: pass --data-dir DIR holding the IDX files");
       case "cifar10" -> {
         Path d = requireDir(name, dir);
         List<Path> files = new ArrayList<>();
@@ -54,14 +70,20 @@ public final class Datasets {
         } else {
           files.add(d.resolve("test_batch.bin"));
         }
-        yield CifarReader.read(name, files, false);
+        yield requireAll(name, files);
       }
-      case "cifar100" -> {
-        Path d = requireDir(name, dir);
-        yield CifarReader.read(name, List.of(d.resolve(split == Split.TRAIN ? "train.bin" : "test.bin")), true);
-      }
+      case "cifar100" -> requireAll(name, List.of(requireDir(name, dir).resolve(split == Split.TRAIN ? "train.bin" : "test.bin")));
       default -> throw unknown(name);
     };
+  }
+
+  private static List<Path> requireAll(String name, List<Path> files) {
+    for (Path f : files) {
+      if (!Files.isRegularFile(f)) {
+        throw new DfkdException(name + " file " + f + " is missing: pass --data-dir DIR holding the dataset's binary files");
+      }
+    }
+    return files;
   }
 
   private static Path requireDir(String name, @Nullable Path dir) {
@@ -74,13 +96,17 @@ public final class Datasets {
     return dir;
   }
 
-  private static ImageDataset idx(String name, Path dir, Split split, String missing) {
+  private static List<Path> idxFiles(Path dir, Split split, String missing) {
     String prefix = split == Split.TRAIN ? "train" : "t10k";
     Path images = find(dir, prefix + "-images-idx3-ubyte");
     Path labels = find(dir, prefix + "-labels-idx1-ubyte");
     if (!Files.isDirectory(dir) || images == null || labels == null) {
       throw new DfkdException(String.format(missing, dir));
     }
+    return List.of(images, labels);
+  }
+
+  private static ImageDataset idx(String name, Path images, Path labels) {
     IdxReader.Images im = IdxReader.readImages(images);
     int[] y = IdxReader.readLabels(labels);
     if (y.length != im.count()) {

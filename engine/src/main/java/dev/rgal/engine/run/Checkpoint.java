@@ -133,7 +133,7 @@ public final class Checkpoint {
     }
   }
 
-  static String summaryJson(DistillResult r, RunSpec spec) {
+  static String summaryJson(DistillResult r, RunSpec spec, RunEnvironment environment) {
     JsonObject o = new JsonObject();
     o.addProperty("method", spec.method());
     o.addProperty("seed", spec.seed());
@@ -148,6 +148,9 @@ public final class Checkpoint {
       o.addProperty("runId", r.runId());
     }
     o.add("spec", RunSpecJson.toJson(spec));
+    JsonObject env = new JsonObject();
+    environment.asTags().forEach(env::addProperty);
+    o.add("environment", env);
     return GSON.toJson(o);
   }
 

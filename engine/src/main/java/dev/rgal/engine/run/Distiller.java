@@ -140,6 +140,7 @@ public final class Distiller implements AutoCloseable {
    *     test data of another shape, a run directory already in use)
    */
   public DistillResult run(DistillRequest request, Consumer<EpochReport> onEpoch) {
+    RunInputs.check(host, request);
     Path out = request.outDir();
     RunSpec spec = request.spec();
     Checkpoint.State resumed = null;
@@ -151,6 +152,7 @@ public final class Distiller implements AutoCloseable {
       Checkpoint.writeAtomically(out.resolve("spec.json"), RunSpecJson.toJsonString(spec));
     }
     Engine.getInstance().setRandomSeed((int) Seeds.derive(spec.seed(), "init", 0));
+    RunEnvironment environment = RunEnvironment.current();
     try (NDManager run = NDManager.newBaseManager()) {
       Map<String, ArchitectureFactory> archs = host.registry(Registry.ARCHITECTURES, ArchitectureFactory.class);
       LoadedTeacher teacher = TeacherStore.load(request.teacherDir(), archs, run);
@@ -170,12 +172,13 @@ public final class Distiller implements AutoCloseable {
         double teacherAcc = test == null ? Double.NaN : Evaluation.accuracy(teacher.net(), test, data, run);
         if (request.tracked() != null) {
           request.tracked().setTags(RunProvenance.tags(spec, teacher.metadata()));
+          request.tracked().setTags(environment.asTags());
           request.tracked().logParams(RunProvenance.params(spec, teacher.metadata(), host));
           if (!Double.isNaN(teacherAcc)) {
             request.tracked().logMetrics(0, Map.of("teacher_accuracy", teacherAcc));
           }
         }
-        Loop loop = new Loop(spec, teacher.net(), student, c, pool, test, data, out, request.tracked(), onEpoch);
+        Loop loop = new Loop(spec, teacher.net(), student, c, pool, test, data, out, request.tracked(), onEpoch, environment);
         if (resumed != null) {
           loop.restore(resumed, run);
         }
@@ -210,11 +213,7 @@ public final class Distiller implements AutoCloseable {
 
   private static void prepareFreshRunDir(Path out) {
     try {
-      if (Files.exists(out.resolve("spec.json")) || Files.exists(out.resolve("checkpoint"))) {
-        throw new DfkdException("run directory " + out + " already holds a run: pass --resume " + out
-            + " to continue it, or choose another --out");
-      }
-      Files.createDirectories(out);
+      Files.createDirectories(out); // RunInputs.check has refused a directory that holds a run
       if (!Files.isWritable(out)) {
         throw new DfkdException("cannot write to " + out + ": choose a writable --out directory");
       }
@@ -302,6 +301,7 @@ public final class Distiller implements AutoCloseable {
     final Path out;
     final @Nullable TrackedRun tracked;
     final Consumer<EpochReport> onEpoch;
+    final RunEnvironment environment;
     int completedEpochs;
     int calls;
     double best = Double.NaN;
@@ -312,7 +312,7 @@ public final class Distiller implements AutoCloseable {
 
     Loop(RunSpec spec, FeatureNet teacher, FeatureNet student, Components c, InMemoryDataPool pool,
         @Nullable ImageDataset test, DataSpec data, Path out, @Nullable TrackedRun tracked,
-        Consumer<EpochReport> onEpoch) {
+        Consumer<EpochReport> onEpoch, RunEnvironment environment) {
       this.spec = spec;
       this.teacher = teacher;
       this.student = student;
@@ -323,6 +323,7 @@ public final class Distiller implements AutoCloseable {
       this.out = out;
       this.tracked = tracked;
       this.onEpoch = onEpoch;
+      this.environment = environment;
     }
 
     void restore(Checkpoint.State s, NDManager run) {
@@ -396,7 +397,7 @@ public final class Distiller implements AutoCloseable {
       double last = history.isEmpty() ? Double.NaN : history.get(history.size() - 1).accuracy();
       DistillResult result = new DistillResult(out, weights, teacherAcc, last, best, bestEpoch,
           synthMs / 60000, kdMs / 60000, pool.size(), history, tracked == null ? null : tracked.runId());
-      Checkpoint.writeAtomically(out.resolve("summary.json"), Checkpoint.summaryJson(result, spec));
+      Checkpoint.writeAtomically(out.resolve("summary.json"), Checkpoint.summaryJson(result, spec, environment));
       Path plot = out.resolve("accuracy.png");
       AccuracyPlot.write(plot, history, teacherAcc, spec.method() + " (seed " + spec.seed() + ")");
       if (tracked != null) {

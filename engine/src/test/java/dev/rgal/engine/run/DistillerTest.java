@@ -93,6 +93,40 @@ class DistillerTest {
   }
 
   @Test
+  void everyRunRecordsWhereItRan() throws Exception {
+    RunSpec spec = new MethodResolver(host).resolve("test", null, Map.of("schedule.epochs", "1", "schedule.kdStepsPerEpoch", "2"));
+    dev.rgal.engine.tracking.FileStoreTracker store = dev.rgal.engine.tracking.FileStoreTracker.open(tmp.resolve("store"));
+    Path out = tmp.resolve("env");
+    try (dev.rgal.api.tracking.TrackedRun tracked = store.start(new dev.rgal.api.tracking.RunStart("env", "env run", Map.of()))) {
+      new Distiller(host, Progress.silent()).run(new DistillRequest(TestTeachers.lenet5bn(), spec, null, out, false, tracked));
+      tracked.finish(dev.rgal.api.tracking.RunStatus.FINISHED);
+    }
+    Map<String, String> tags = store.searchRuns("env").get(0).tags();
+    com.google.gson.JsonObject summaryEnv = com.google.gson.JsonParser.parseString(Files.readString(out.resolve("summary.json")))
+        .getAsJsonObject().getAsJsonObject("environment");
+    // expected values from the JVM and the OS, not from the code under test
+    boolean preloaded = String.valueOf(System.getenv("LD_PRELOAD")).contains("libjemalloc");
+    Map<String, String> expected = Map.of(
+        "env.java.version", System.getProperty("java.version"),
+        "env.java.vendor", System.getProperty("java.vendor"),
+        "env.arch", System.getProperty("os.arch"),
+        "env.cpu.cores", String.valueOf(Runtime.getRuntime().availableProcessors()),
+        "env.djl.version", "0.29.0",
+        "env.pytorch.version", "2.3.1",
+        "env.pytorch.intraop_threads", System.getProperty("ai.djl.pytorch.num_threads"),
+        "env.pytorch.interop_threads", System.getProperty("ai.djl.pytorch.num_interop_threads"),
+        "env.allocator", preloaded ? "jemalloc" : "glibc");
+    expected.forEach((k, v) -> {
+      assertEquals(v, tags.get(k), "tag " + k);
+      assertEquals(v, summaryEnv.get(k).getAsString(), "summary.json environment " + k);
+    });
+    String cpu = Files.readAllLines(Path.of("/proc/cpuinfo")).stream().filter(l -> l.startsWith("model name"))
+        .map(l -> l.substring(l.indexOf(':') + 1).trim()).findFirst().orElseThrow();
+    assertEquals(cpu, tags.get("env.cpu.model"));
+    assertTrue(tags.get("env.os").startsWith(System.getProperty("os.name")), tags.get("env.os"));
+  }
+
+  @Test
   void aSecondRunIntoTheSameDirectoryIsRefused() {
     RunSpec spec = new MethodResolver(host).resolve("test", null, Map.of("schedule.epochs", "1", "schedule.kdStepsPerEpoch", "2"));
     run(spec, tmp.resolve("x"), new ArrayList<>());
