@@ -45,7 +45,7 @@ final class ConvLayer extends Layer {
   @Override
   NDArray apply(NDArray x, boolean training, @Nullable PairList<String, Object> params) {
     NDArray b = bias == null ? null : bias.getArray();
-    NDArray y = Conv2d.conv2d(x, weight.getArray(), b, stride, padding, ONE, 1).singletonOrThrow();
+    NDArray y = Conv2d.conv2d(x, weightFor(torchName, weight.getArray(), params), b, stride, padding, ONE, 1).singletonOrThrow();
     MacCounter.count(params, (long) out * in * kernel * kernel * y.getShape().get(2) * y.getShape().get(3));
     return y;
   }

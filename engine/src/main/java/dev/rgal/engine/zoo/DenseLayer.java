@@ -33,7 +33,7 @@ final class DenseLayer extends Layer {
   @Override
   NDArray apply(NDArray x, boolean training, @Nullable PairList<String, Object> params) {
     MacCounter.count(params, weight.getShape().size());
-    return Linear.linear(x, weight.getArray(), bias.getArray()).singletonOrThrow();
+    return Linear.linear(x, weightFor(torchName, weight.getArray(), params), bias.getArray()).singletonOrThrow();
   }
 
   Parameter weight() {

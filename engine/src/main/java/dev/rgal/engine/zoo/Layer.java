@@ -6,6 +6,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.AbstractBlock;
+import ai.djl.nn.Activation;
 import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
 import ai.djl.training.ParameterStore;
@@ -72,6 +73,19 @@ abstract class Layer extends AbstractBlock {
   @Override
   public void freezeParameters(boolean freeze) {
     freezeParameters(freeze, p -> true);
+  }
+
+  /** The weight a conv/linear layer uses in this forward: its parameter, or what the hooks make of it. */
+  static NDArray weightFor(String layer, NDArray weight, @Nullable PairList<String, Object> params) {
+    ForwardHooks hooks = ForwardHooks.of(params);
+    return hooks == null ? weight : hooks.weight(layer, weight);
+  }
+
+  /** ReLU, followed by the activation hook of {@code site} when the forward carries hooks. */
+  static NDArray relu(String site, NDArray x, @Nullable PairList<String, Object> params) {
+    NDArray y = Activation.relu(x);
+    ForwardHooks hooks = ForwardHooks.of(params);
+    return hooks == null ? y : hooks.activation(site, y);
   }
 
   static Parameter param(String name, Parameter.Type type, Shape shape, ai.djl.training.initializer.Initializer init) {

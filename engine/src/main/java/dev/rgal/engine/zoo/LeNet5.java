@@ -3,7 +3,6 @@ package dev.rgal.engine.zoo;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.nn.Activation;
 import ai.djl.util.PairList;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
@@ -28,6 +27,7 @@ final class LeNet5 extends NetBody {
   private final DenseLayer fc0;
   private final DenseLayer fc2;
   private final int c3;
+  private final String[] reluSites = new String[3];
 
   LeNet5(boolean half, boolean batchNorm, int channels, int numClasses) {
     int[] widths = half ? new int[] {3, 8, 60} : new int[] {6, 16, 120};
@@ -41,6 +41,8 @@ final class LeNet5 extends NetBody {
         String bn = "features." + (step * i + 1);
         bns[i] = addChildBlock(bn, new BnLayer(bn, widths[i]));
       }
+      // the ReLU's index in the reference nn.Sequential: after the conv (and its BN)
+      reluSites[i] = "features." + (step * i + (batchNorm ? 2 : 1));
       in = widths[i];
     }
     c3 = widths[2];
@@ -56,7 +58,7 @@ final class LeNet5 extends NetBody {
     if (bn != null) {
       h = bn.apply(h, training, p);
     }
-    return Activation.relu(h);
+    return relu(reluSites[i], h, p);
   }
 
   @Override
@@ -65,7 +67,7 @@ final class LeNet5 extends NetBody {
     NDArray s2 = maxPool2(block(1, s1, training, p));
     NDArray s3 = block(2, s2, training, p);
     NDArray pooled = s3.reshape(s3.getShape().get(0), c3);
-    NDArray hidden = Activation.relu(fc0.apply(pooled, training, p));
+    NDArray hidden = relu("fc.1", fc0.apply(pooled, training, p), p);
     return list(fc2.apply(hidden, training, p), pooled, List.of(s1, s2, s3));
   }
 }

@@ -3,7 +3,6 @@ package dev.rgal.engine.zoo;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.nn.Activation;
 import ai.djl.util.PairList;
 import java.util.ArrayList;
 import java.util.List;
@@ -49,7 +48,7 @@ final class ResNetCifar extends NetBody {
 
   @Override
   NDList features(NDArray x, boolean training, @Nullable PairList<String, Object> p) {
-    NDArray out = Activation.relu(bn1.apply(conv1.apply(x, training, p), training, p));
+    NDArray out = relu("relu", bn1.apply(conv1.apply(x, training, p), training, p), p);
     List<NDArray> taps = new ArrayList<>(4);
     for (List<Basic> stage : stages) {
       for (Basic b : stage) {
@@ -69,8 +68,10 @@ final class ResNetCifar extends NetBody {
     private final BnLayer bn2;
     private final @Nullable ConvLayer shortConv;
     private final @Nullable BnLayer shortBn;
+    private final String name;
 
     Basic(String name, int in, int planes, int stride) {
+      this.name = name;
       conv1 = addChildBlock("conv1", ConvLayer.torch(name + ".conv1", in, planes, 3, stride, 1, false));
       bn1 = addChildBlock("bn1", new BnLayer(name + ".bn1", planes));
       conv2 = addChildBlock("conv2", ConvLayer.torch(name + ".conv2", planes, planes, 3, 1, 1, false));
@@ -87,12 +88,12 @@ final class ResNetCifar extends NetBody {
 
     @Override
     NDArray apply(NDArray x, boolean training, @Nullable PairList<String, Object> p) {
-      NDArray h = Activation.relu(bn1.apply(conv1.apply(x, training, p), training, p));
+      NDArray h = relu(name + ".relu1", bn1.apply(conv1.apply(x, training, p), training, p), p);
       h = bn2.apply(conv2.apply(h, training, p), training, p);
       NDArray s = shortConv == null || shortBn == null
           ? x
           : shortBn.apply(shortConv.apply(x, training, p), training, p);
-      return Activation.relu(h.addi(s));
+      return relu(name + ".relu2", h.addi(s), p);
     }
   }
 }

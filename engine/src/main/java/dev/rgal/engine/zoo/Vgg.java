@@ -3,7 +3,6 @@ package dev.rgal.engine.zoo;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.nn.Activation;
 import ai.djl.util.PairList;
 import java.util.ArrayList;
 import java.util.List;
@@ -65,7 +64,7 @@ final class Vgg extends NetBody {
       List<ConvLayer> c = convs.get(b);
       List<BnLayer> n = bns.get(b);
       for (int i = 0; i < c.size(); i++) {
-        out = Activation.relu(n.get(i).apply(c.get(i).apply(out, training, p), training, p));
+        out = relu("block" + b + "." + (3 * i + 2), n.get(i).apply(c.get(i).apply(out, training, p), training, p), p);
       }
       if (poolAfter[b]) {
         out = maxPool2(out);

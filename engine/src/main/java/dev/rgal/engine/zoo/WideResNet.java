@@ -3,7 +3,6 @@ package dev.rgal.engine.zoo;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.nn.Activation;
 import ai.djl.util.PairList;
 import java.util.ArrayList;
 import java.util.List;
@@ -64,7 +63,7 @@ final class WideResNet extends NetBody {
       }
       taps.add(out);
     }
-    NDArray pooled = globalAvgPool(Activation.relu(bn1.apply(out, training, p)));
+    NDArray pooled = globalAvgPool(relu("relu", bn1.apply(out, training, p), p));
     return list(fc.apply(pooled, training, p), pooled, taps);
   }
 
@@ -79,8 +78,10 @@ final class WideResNet extends NetBody {
     private final BnLayer bn2;
     private final ConvLayer conv2;
     private final @Nullable ConvLayer shortcut;
+    private final String name;
 
     PreAct(String name, int in, int out, int stride) {
+      this.name = name;
       bn1 = addChildBlock("bn1", new BnLayer(name + ".bn1", in));
       conv1 = addChildBlock("conv1", he(name + ".conv1", in, out, 3, stride, 1));
       bn2 = addChildBlock("bn2", new BnLayer(name + ".bn2", out));
@@ -91,8 +92,8 @@ final class WideResNet extends NetBody {
 
     @Override
     NDArray apply(NDArray x, boolean training, @Nullable PairList<String, Object> p) {
-      NDArray o = Activation.relu(bn1.apply(x, training, p));
-      NDArray h = Activation.relu(bn2.apply(conv1.apply(o, training, p), training, p));
+      NDArray o = relu(name + ".relu1", bn1.apply(x, training, p), p);
+      NDArray h = relu(name + ".relu2", bn2.apply(conv1.apply(o, training, p), training, p), p);
       h = conv2.apply(h, training, p);
       NDArray s = shortcut == null ? x : shortcut.apply(o, training, p);
       return h.addi(s);

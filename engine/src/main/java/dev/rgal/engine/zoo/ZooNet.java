@@ -89,6 +89,68 @@ public final class ZooNet implements FeatureNet, NamedWeights {
     return unpack(body.features(x, training, null), List.of());
   }
 
+  /**
+   * Forward pass with transform points: every conv/linear weight and every ReLU output goes
+   * through {@code hooks} (see {@link ForwardHooks}).
+   */
+  public Features forward(NDArray x, boolean training, ForwardHooks hooks) {
+    PairList<String, Object> params = new PairList<>();
+    params.add(ForwardHooks.KEY, hooks);
+    return unpack(body.features(x, training, params), List.of());
+  }
+
+  /** {@link #forwardWithBnStatistics(NDArray, boolean)} with transform points. */
+  public Features forwardWithBnStatistics(NDArray x, boolean training, ForwardHooks hooks) {
+    List<BnStatistics> sink = new ArrayList<>(info.bnLayers());
+    PairList<String, Object> params = new PairList<>();
+    params.add(BnLayer.SINK, sink);
+    params.add(ForwardHooks.KEY, hooks);
+    return unpack(body.features(x, training, params), sink);
+  }
+
+  /** The parametrised layers (convs, linear layers, BatchNorms), in registration order. */
+  public List<LayerDescriptor> layers() {
+    List<LayerDescriptor> out = new ArrayList<>();
+    describeLayers(body, out);
+    return List.copyOf(out);
+  }
+
+  private static void describeLayers(Block block, List<LayerDescriptor> out) {
+    if (block instanceof ConvLayer c) {
+      out.add(new LayerDescriptor(c.torchName, LayerDescriptor.Kind.CONV, c.weight().getShape(), c.bias() != null));
+    } else if (block instanceof DenseLayer d) {
+      out.add(new LayerDescriptor(d.torchName, LayerDescriptor.Kind.DENSE, d.weight().getShape(), true));
+    } else if (block instanceof BnLayer b) {
+      out.add(new LayerDescriptor(b.torchName, LayerDescriptor.Kind.BATCH_NORM, b.gamma().getShape(), true));
+    } else if (block.getChildren().isEmpty() && !block.getDirectParameters().isEmpty()) {
+      out.add(new LayerDescriptor(block.getClass().getSimpleName(), LayerDescriptor.Kind.OTHER,
+          block.getDirectParameters().valueAt(0).getShape(), false));
+    } else {
+      for (Block child : block.getChildren().values()) {
+        describeLayers(child, out);
+      }
+    }
+  }
+
+  /**
+   * The ReLU sites of {@link ForwardHooks#activation}, in forward order, found by running one
+   * zero image through the net.
+   */
+  public List<String> activationSites() {
+    List<String> sites = new ArrayList<>();
+    ForwardHooks recorder = new ForwardHooks() {
+      @Override
+      public NDArray activation(String site, NDArray x) {
+        sites.add(site);
+        return x;
+      }
+    };
+    try (NDManager m = manager.newSubManager()) {
+      forward(m.zeros(new Shape(1, info.channels(), info.height(), info.width())), false, recorder);
+    }
+    return List.copyOf(sites);
+  }
+
   @Override
   public Features forwardWithBnStatistics(NDArray x, boolean training) {
     List<BnStatistics> sink = new ArrayList<>(info.bnLayers());
