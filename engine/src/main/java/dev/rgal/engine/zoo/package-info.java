@@ -27,6 +27,12 @@
  * BN; VGG the block outputs after their ReLU and after the max-pool where one follows (blocks 0-2,
  * and 3 at 64 px), the last one before the global average pool; LeNet block 1 and 2 after the
  * max-pool, block 3 after its ReLU. The pooled feature is the input of the final linear layer.
+ *
+ * <p>{@link dev.rgal.engine.zoo.ForwardHooks} are the transform points of a forward (every
+ * conv/linear weight, every ReLU output), used by fake quantization. ReLU site names: LeNet the
+ * reference {@code nn.Sequential} index of the ReLU ({@code features.1/4/7}, BN variant {@code
+ * features.2/6/10}) and {@code fc.1}; ResNet {@code relu} (stem) and {@code layerS.B.relu1/relu2};
+ * WRN {@code blockG.layer.I.relu1/relu2} and {@code relu} (head); VGG {@code blockB.(3i+2)}.
  */
 @NullMarked
 package dev.rgal.engine.zoo;
