@@ -184,6 +184,34 @@ class QuantizedNetTest {
   }
 
   @Test
+  void forwardsAndQatStepsLeaveNoArrayInTheNetsOrTheCallersManager() {
+    Engine.getInstance().setRandomSeed(12);
+    try (NDManager root = NDManager.newBaseManager(); ZooNet teacher = Zoo.create("lenet5-bn", root, 1, 32, 32, 10);
+        QuantizedNet q = QuantizedNet.of(teacher, QuantizationConfig.gdfq(BitWidths.parse("w4a4")), root)) {
+      try (NDManager m = root.newSubManager()) {
+        Calibration.calibrate(q, List.of(m.randomNormal(new Shape(8, 1, 32, 32))));
+      }
+      try (QatKdStep step = new QatKdStep(teacher, q, QatKdStep.Options.gdfq(), root)) {
+        int[] counts = new int[3];
+        for (int i = 0; i < 20; i++) {
+          try (NDManager m = root.newSubManager()) {
+            NDArray x = m.randomNormal(new Shape(8, 1, 32, 32));
+            step.step(x, null);
+            q.forward(x, false).logits().toFloatArray();
+          }
+          int[] now = {root.getManagedArrays().size(), q.net().manager().getManagedArrays().size(),
+              teacher.manager().getManagedArrays().size()};
+          if (i == 0) {
+            counts = now; // after the first step: the optimiser's momentum buffers exist
+          } else {
+            assertArrayEquals(counts, now, "step " + i);
+          }
+        }
+      }
+    }
+  }
+
+  @Test
   void calibratedRangesAreTheExtremesOfTheReluOutputs() {
     Engine.getInstance().setRandomSeed(7);
     try (NDManager m = NDManager.newBaseManager(); ZooNet teacher = Zoo.create("lenet5-bn", m, 1, 32, 32, 10);
