@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.training.GradientCollector;
 import dev.rgal.api.DfkdException;
+import dev.rgal.api.Stateful;
 import dev.rgal.api.model.FeatureNet;
 import dev.rgal.engine.loss.GraphScalars;
 import dev.rgal.engine.loss.Losses;
@@ -12,6 +13,8 @@ import dev.rgal.engine.loss.NonFiniteLossException;
 import dev.rgal.engine.train.Adam;
 import dev.rgal.engine.train.KdTrainer;
 import dev.rgal.engine.train.Sgd;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -22,9 +25,11 @@ import org.jspecify.annotations.Nullable;
  * spec §2.2): loss T²·KL(teacher ‖ quantized) (the toolkit's batch-mean KD, which is K times
  * GDFQ's element-mean KLDivLoss, §6.11) plus, when labels are given, w·CE; then one step of the
  * step's own optimiser over every trainable parameter of the copy (weights through the STE, biases,
- * BN γ and β). The activation ranges must be frozen first (calibrate before QAT, §5).
+ * BN γ and β). The activation ranges must be frozen first (calibrate before QAT, §5). The
+ * optimiser state (momentum or Adam moments) is {@link Stateful}, so a resumed run continues
+ * exactly; the net's weights are saved separately.
  */
-public final class QatKdStep implements AutoCloseable {
+public final class QatKdStep implements Stateful, AutoCloseable {
   /** Optimiser of the quantized net. */
   public enum Optimizer { SGD, ADAM }
 
@@ -123,6 +128,24 @@ public final class QatKdStep implements AutoCloseable {
     }
     steps++;
     return values;
+  }
+
+  @Override
+  public void saveState(DataOutputStream out) {
+    if (sgd != null) {
+      sgd.saveState(out);
+    } else if (adam != null) {
+      adam.saveState(out);
+    }
+  }
+
+  @Override
+  public void loadState(DataInputStream in) {
+    if (sgd != null) {
+      sgd.loadState(in);
+    } else if (adam != null) {
+      adam.loadState(in);
+    }
   }
 
   @Override

@@ -212,6 +212,42 @@ class QuantizedNetTest {
   }
 
   @Test
+  void aQatStepResumedFromSavedStateContinuesExactly() throws java.io.IOException {
+    for (QatKdStep.Optimizer opt : QatKdStep.Optimizer.values()) {
+      Engine.getInstance().setRandomSeed(13);
+      try (NDManager m = NDManager.newBaseManager(); ZooNet teacher = Zoo.create("lenet5-bn", m, 1, 32, 32, 10)) {
+        List<NDArray> batches = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+          batches.add(m.randomNormal(new Shape(8, 1, 32, 32)));
+        }
+        QatKdStep.Options o = QatKdStep.Options.gdfq().withOptimizer(opt, 1e-2);
+        QuantizationConfig c = QuantizationConfig.gdfq(BitWidths.parse("w4a4"));
+        try (QuantizedNet straight = QuantizedNet.of(teacher, c, m); QuantizedNet resumed = QuantizedNet.of(teacher, c, m)) {
+          Calibration.calibrate(straight, batches.subList(0, 1));
+          Calibration.calibrate(resumed, batches.subList(0, 1));
+          try (QatKdStep a = new QatKdStep(teacher, straight, o, m)) {
+            batches.forEach(x -> a.step(x, null));
+          }
+          java.io.ByteArrayOutputStream state = new java.io.ByteArrayOutputStream();
+          Map<String, float[]> weights;
+          try (QatKdStep b = new QatKdStep(teacher, resumed, o, m)) {
+            batches.subList(0, 3).forEach(x -> b.step(x, null));
+            b.saveState(new java.io.DataOutputStream(state));
+            weights = snapshot(resumed.net());
+          }
+          // the weights as saved, a new optimiser that loads the state, the remaining batches
+          weights.forEach((k, v) -> resumed.net().stateDict().get(k).getArray().set(v));
+          try (QatKdStep b = new QatKdStep(teacher, resumed, o, m)) {
+            b.loadState(new java.io.DataInputStream(new java.io.ByteArrayInputStream(state.toByteArray())));
+            batches.subList(3, 5).forEach(x -> b.step(x, null));
+          }
+          assertBitIdentical(snapshot(straight.net()), snapshot(resumed.net()));
+        }
+      }
+    }
+  }
+
+  @Test
   void calibratedRangesAreTheExtremesOfTheReluOutputs() {
     Engine.getInstance().setRandomSeed(7);
     try (NDManager m = NDManager.newBaseManager(); ZooNet teacher = Zoo.create("lenet5-bn", m, 1, 32, 32, 10);
