@@ -55,6 +55,7 @@ public final class ActivationQuantizer {
   /** Starts (or restarts, discarding the range) calibration. */
   public void calibrate() {
     state = State.CALIBRATING;
+    loaded = false;
     updates = 0;
     low = 0;
     high = 0;

@@ -15,8 +15,6 @@ import dev.rgal.api.DfkdException;
 import dev.rgal.engine.train.NoGrad;
 import dev.rgal.engine.zoo.Zoo;
 import dev.rgal.engine.zoo.ZooNet;
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
@@ -75,6 +73,10 @@ public final class QuantizedModelFile {
   public static void write(QuantizedNet net, String teacherSha256, Path file) {
     if (!net.rangesFrozen()) {
       throw new DfkdException("the quantized net's activation ranges are not frozen: calibrate it before saving");
+    }
+    if (!teacherSha256.matches("[0-9a-f]{64}")) {
+      throw new DfkdException("teacher checksum '" + teacherSha256
+          + "' is not a hex SHA-256: pass the weightsSha256 of the teacher's teacher.json");
     }
     Path abs = file.toAbsolutePath();
     if (Files.exists(abs)) {
@@ -192,16 +194,26 @@ public final class QuantizedModelFile {
   public static QuantizedNet read(Path file, @Nullable String expectedArchitecture, NDManager manager) {
     Opened o = open(file);
     JsonObject mf = o.manifest;
-    String arch = mf.get("architecture").getAsString();
+    String arch;
+    QuantizationConfig config;
+    int[] shape;
+    try {
+      arch = mf.get("architecture").getAsString();
+      config = new QuantizationConfig(BitWidths.parse(mf.get("bits").getAsString()),
+          LayerPolicy.parse(mf.get("policy").getAsString()), RangeEstimator.parse(mf.get("estimator").getAsString()),
+          BnMode.valueOf(mf.get("bnMode").getAsString()));
+      shape = new int[] {mf.get("channels").getAsInt(), mf.get("height").getAsInt(), mf.get("width").getAsInt(),
+          mf.get("numClasses").getAsInt()};
+    } catch (DfkdException e) {
+      throw corrupt(file, "manifest: " + e.getMessage());
+    } catch (RuntimeException e) {
+      throw corrupt(file, "incomplete manifest");
+    }
     if (expectedArchitecture != null && !arch.equals(expectedArchitecture)) {
       throw new DfkdException("quantized model " + file + " holds architecture '" + arch + "' but '"
           + expectedArchitecture + "' is needed: choose the quantized model of a " + expectedArchitecture + " teacher");
     }
-    QuantizationConfig config = new QuantizationConfig(BitWidths.parse(mf.get("bits").getAsString()),
-        LayerPolicy.parse(mf.get("policy").getAsString()), RangeEstimator.parse(mf.get("estimator").getAsString()),
-        BnMode.valueOf(mf.get("bnMode").getAsString()));
-    ZooNet net = Zoo.create(arch, manager, mf.get("channels").getAsInt(), mf.get("height").getAsInt(),
-        mf.get("width").getAsInt(), mf.get("numClasses").getAsInt());
+    ZooNet net = Zoo.create(arch, manager, shape[0], shape[1], shape[2], shape[3]);
     try (NDManager m = net.manager().newSubManager()) {
       NDList tensors = NDList.decode(m, o.tensors);
       Map<String, NDArray> byName = new HashMap<>();

@@ -122,6 +122,7 @@ class QuantizedModelFileTest {
       Path file = dir.resolve("q.rgalq");
       try (QuantizedNet q = calibrated(teacher, "w4a4", LayerPolicy.ALL_K, m, m.randomNormal(new Shape(4, 1, 32, 32)))) {
         QuantizedModelFile.write(q, SHA, file);
+        assertThrows(DfkdException.class, () -> QuantizedModelFile.write(q, "teacher", dir.resolve("s.rgalq")));
         QuantizedNet uncalibrated = QuantizedNet.of(teacher, QuantizationConfig.gdfq(BitWidths.parse("w4a4")), m);
         assertThrows(DfkdException.class, () -> QuantizedModelFile.write(uncalibrated, SHA, dir.resolve("u.rgalq")));
         uncalibrated.close();
