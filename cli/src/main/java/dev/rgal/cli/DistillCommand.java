@@ -8,6 +8,7 @@ import dev.rgal.engine.run.DistillRequest;
 import dev.rgal.engine.run.DistillResult;
 import dev.rgal.engine.run.Distiller;
 import dev.rgal.engine.run.MethodResolver;
+import dev.rgal.engine.run.RunDirectory;
 import dev.rgal.engine.spec.RunSpecJson;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -68,9 +69,12 @@ final class DistillCommand implements Callable<Integer> {
     try (PluginHost host = PluginHost.discover(common.pluginDirsOrDefault())) {
       RunSpec runSpec;
       Path runDir;
+      String resumeRunId = null;
       if (resume != null) {
         runDir = resume;
-        runSpec = RunSpec.builder().method("resume").build(); // replaced by the run's own spec.json
+        // The run directory says what it is: its spec, and where it was tracked.
+        runSpec = RunDirectory.spec(resume);
+        resumeRunId = RunDirectory.tracking(resume).map(RunDirectory.Tracking::runId).orElse(null);
         if (teacher == null) {
           throw new DfkdException("--resume needs --teacher DIR (the same teacher the run started with)");
         }
@@ -99,11 +103,11 @@ final class DistillCommand implements Callable<Integer> {
       }
       RunSpec fSpec = runSpec;
       Path fDir = runDir;
-      String name = (resume != null ? "resume " : "") + runSpec.method() + " seed " + runSpec.seed();
+      String name = runSpec.method() + " seed " + runSpec.seed();
       DistillResult r = tracking.tracked(host, "rgal-distill", name, Map.of("run.dir", runDir.toAbsolutePath().toString()),
-          run -> new Distiller(host, new ConsoleProgress(common.quiet, System.out))
+          resumeRunId, run -> new Distiller(host, new ConsoleProgress(common.quiet, System.out))
               .run(new DistillRequest(teacher, fSpec, testData, fDir, resume != null, run), e -> {}));
-      pw.printf(Locale.ROOT, "%n%s: teacher %s, student last %s, best %s (epoch %d)%n", runSpec.method().equals("resume") ? "resumed run" : runSpec.method(),
+      pw.printf(Locale.ROOT, "%n%s%s: teacher %s, student last %s, best %s (epoch %d)%n", resume != null ? "resumed " : "", runSpec.method(),
           pct(r.teacherAccuracy()), pct(r.lastAccuracy()), pct(r.bestAccuracy()), r.bestEpoch() + 1);
       pw.printf(Locale.ROOT, "synthesis %.2f min, KD %.2f min, %d images synthesised, peak RSS %s%n",
           r.synthesisMinutes(), r.kdMinutes(), r.imagesSynthesized(), ProcessMemory.mib(ProcessMemory.peakRssBytes()));

@@ -96,6 +96,11 @@ final class MlflowServerRun implements TrackedRun {
   }
 
   @Override
+  public String trackingUri() {
+    return http.host();
+  }
+
+  @Override
   public String location() {
     return http.host() + "/#/experiments/" + experimentId + "/runs/" + runId;
   }

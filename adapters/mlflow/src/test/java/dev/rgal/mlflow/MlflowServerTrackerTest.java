@@ -40,7 +40,7 @@ class MlflowServerTrackerTest {
 
   RunTracker tracker() {
     RunTracker t = MlflowTrackerFactory.fromEnvironment().withWarnings(warnings::add)
-        .create(new TrackerConfig(server.uri, tmp.resolve("mlruns"), true));
+        .create(new TrackerConfig(server.uri, tmp.resolve("mlflow.db"), true));
     return assertInstanceOf(MlflowServerTracker.class, t);
   }
 
@@ -110,7 +110,7 @@ class MlflowServerTrackerTest {
     assertEquals(1.0, found.get(0).metrics().get("loss"));
     assertEquals(List.of(), tracker.searchRuns("rgal-test-none-" + System.nanoTime()));
     assertEquals(List.of(), warnings);
-    assertTrue(Files.notExists(Spool.rootFor(tmp.resolve("mlruns")).resolve(runId)));
+    assertTrue(Files.notExists(Spool.rootFor(tmp.resolve("mlflow.db")).resolve(runId)));
   }
 
   @Test

@@ -144,11 +144,14 @@ public final class Distiller implements AutoCloseable {
     RunSpec spec = request.spec();
     Checkpoint.State resumed = null;
     if (request.resume()) {
+      spec = RunDirectory.spec(out);
       resumed = Checkpoint.read(out);
-      spec = RunSpecJson.parse(readString(out.resolve("spec.json")), "the run's spec.json");
     } else {
       prepareFreshRunDir(out);
-      Checkpoint.writeAtomically(out.resolve("spec.json"), RunSpecJson.toJsonString(spec));
+      Checkpoint.writeAtomically(out.resolve(RunDirectory.SPEC), RunSpecJson.toJsonString(spec));
+    }
+    if (request.tracked() != null) {
+      RunDirectory.recordTracking(out, request.tracked());
     }
     Engine.getInstance().setRandomSeed((int) Seeds.derive(spec.seed(), "init", 0));
     try (NDManager run = NDManager.newBaseManager()) {
@@ -223,13 +226,6 @@ public final class Distiller implements AutoCloseable {
     }
   }
 
-  private static String readString(Path p) {
-    try {
-      return Files.readString(p);
-    } catch (IOException e) {
-      throw new DfkdException("cannot read " + p + ": the run directory is incomplete; start a new run");
-    }
-  }
 
   /** The run's components, built from the registries, closed together. */
   static final class Components implements AutoCloseable {
