@@ -228,6 +228,13 @@ public final class SqliteTracker implements RunTracker {
       }
       if (tables.isEmpty()) {
         createSchema(c);
+        if (holdsFileStore(artifactRoot)) {
+          // MLflow's own default then stays the file store (its _has_existing_mlruns_data).
+          System.err.println("rgal: " + artifactRoot + " holds an MLflow file store of earlier runs;"
+              + " new runs go to " + database + ": browse them with 'mlflow ui --backend-store-uri "
+              + trackingUri() + "', or first 'mlflow migrate-filestore --source "
+              + artifactRoot.getParent() + " --target " + trackingUri() + "'");
+        }
         return;
       }
       String revision = null;
@@ -246,6 +253,16 @@ public final class SqliteTracker implements RunTracker {
             + " --tracking-uri");
       }
     });
+  }
+
+  /** As MLflow decides it: a numbered folder with a meta.yaml. */
+  private static boolean holdsFileStore(Path dir) {
+    try (var entries = Files.list(dir)) {
+      return entries.anyMatch(p -> p.getFileName().toString().matches("\\d+")
+          && Files.exists(p.resolve(FileStoreTracker.META)));
+    } catch (IOException e) {
+      return false;
+    }
   }
 
   private void createSchema(Connection c) throws SQLException {

@@ -15,9 +15,12 @@ public interface TrackedRun extends AutoCloseable {
   /**
    * The store this run lives in, as a tracking URI without credentials ({@code http://host:port},
    * {@code sqlite:////abs/mlflow.db}, {@code file:///abs/mlruns}); recorded in the run directory
-   * so that a resumed run goes back to the same store and run.
+   * so that a resumed run goes back to the same store and run. The default, {@code ""}, says
+   * the tracker does not name its store (resuming then asks the configured tracker for the id).
    */
-  String trackingUri();
+  default String trackingUri() {
+    return "";
+  }
 
   /** Where the run can be looked at (a URL or a directory), for the user. */
   String location();
