@@ -70,7 +70,9 @@ start() {
   local uri="http://127.0.0.1:$port"
   # setsid: the server, gunicorn and its worker share one new process group, so stop can end
   # exactly them and nothing else.
-  setsid "$VENV/bin/mlflow" server \
+  # MLflow 3.x also starts a job runner (GenAI scorer jobs: seven huey consumers, ~2 GB RSS) that
+  # tracking never uses; it stays off on these small test machines.
+  MLFLOW_SERVER_ENABLE_JOB_EXECUTION=false setsid "$VENV/bin/mlflow" server \
     --backend-store-uri "sqlite:///$STATE/mlflow.db" \
     --artifacts-destination "$STATE/artifacts" \
     --host 127.0.0.1 --port "$port" --workers 1 \
