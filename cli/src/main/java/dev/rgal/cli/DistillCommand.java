@@ -74,7 +74,9 @@ final class DistillCommand implements Callable<Integer> {
         runDir = resume;
         // The run directory says what it is: its spec, and where it was tracked.
         runSpec = RunDirectory.spec(resume);
-        resumeRunId = RunDirectory.tracking(resume).map(RunDirectory.Tracking::runId).orElse(null);
+        var recorded = RunDirectory.tracking(resume);
+        resumeRunId = recorded.map(RunDirectory.Tracking::runId).orElse(null);
+        recorded.ifPresent(t -> tracking.defaultTrackingUri(t.trackingUri()));
         if (teacher == null) {
           throw new DfkdException("--resume needs --teacher DIR (the same teacher the run started with)");
         }

@@ -31,6 +31,17 @@ final class TrackingOptions {
   @Option(names = "--no-tracking", description = "Do not track the run.")
   boolean off;
 
+  /**
+   * Uses {@code uri} when the user named no tracking URI (option or environment): a resumed run
+   * goes back to the store its run directory recorded.
+   */
+  void defaultTrackingUri(String uri) {
+    String env = System.getenv("MLFLOW_TRACKING_URI");
+    if (trackingUri == null && (env == null || env.isBlank()) && !uri.isBlank()) {
+      trackingUri = uri;
+    }
+  }
+
   RunTracker tracker(PluginHost host) {
     return Trackers.open(host, trackingUri, localStore, required);
   }

@@ -35,4 +35,15 @@ class LegacyStoreTest {
     assertTrue(r.err().contains("mlflow migrate-filestore"), r.err());
     assertFalse(Files.exists(tmp.resolve("mlflow.db")), "reading creates no database");
   }
+
+  @Test
+  void runsInADirectoryWithoutAnyStoreCreatesNone() throws Exception {
+    Map<String, String> env = new HashMap<>();
+    env.put("MLFLOW_TRACKING_URI", null);
+    Cli.Result r = Cli.runWithEnv(tmp, env, "runs", "--experiment", "nothing");
+    assertEquals(0, r.exit(), r.err());
+    assertTrue(r.out().contains("no finished runs in experiment 'nothing'"), r.out());
+    assertFalse(Files.exists(tmp.resolve("mlflow.db")));
+    assertFalse(Files.exists(tmp.resolve("mlruns")));
+  }
 }

@@ -43,7 +43,10 @@ class TrackedResumeTest {
     Map<String, String> env = new HashMap<>();
     env.put("MLFLOW_TRACKING_URI", null);
     String experiment = "it-resume-local";
-    String runId = killThenResume(env, List.of("--experiment", experiment));
+    Path db = tmp.resolve("mlflow.db");
+    String runId = killThenResume(env, List.of("--experiment", experiment),
+        run -> SqliteTracker.open(db).metricHistory(recordedRunId(run), "student_accuracy").size());
+    assertTrue(Files.isDirectory(tmp.resolve("mlruns/1/" + runId + "/artifacts/samples")), "sample grids are artifacts");
     JsonObject rec = JsonParser.parseString(Files.readString(tmp.resolve("run/tracking.json"))).getAsJsonObject();
     assertEquals("sqlite:///" + tmp.resolve("mlflow.db").toRealPath(), rec.get("trackingUri").getAsString());
 
@@ -64,7 +67,17 @@ class TrackedResumeTest {
     String uri = System.getenv("MLFLOW_TRACKING_URI");
     assertNotNull(uri, "needs the MLflow server that ./scripts/test starts (MLFLOW_TRACKING_URI)");
     String experiment = "it-resume-server-" + System.nanoTime();
-    String runId = killThenResume(Map.of(), List.of("--tracking-uri", uri, "--experiment", experiment));
+    Map<String, String> env = new HashMap<>();
+    env.put("MLFLOW_TRACKING_URI", null); // only the option names the server; the resume finds it in tracking.json
+    String runId = killThenResume(env, List.of("--tracking-uri", uri, "--experiment", experiment), run -> {
+      try {
+        JsonArray m = get(uri, "/api/2.0/mlflow/metrics/get-history?run_id=" + recordedRunId(run)
+            + "&metric_key=student_accuracy").getAsJsonArray("metrics");
+        return m == null ? 0 : m.size();
+      } catch (Exception e) {
+        throw new IllegalStateException(e);
+      }
+    });
     JsonObject rec = JsonParser.parseString(Files.readString(tmp.resolve("run/tracking.json"))).getAsJsonObject();
     assertEquals(uri, rec.get("trackingUri").getAsString());
 
@@ -84,7 +97,8 @@ class TrackedResumeTest {
   }
 
   /** Starts a tracked run, SIGKILLs it after an epoch, resumes it from the directory alone; returns the run id. */
-  private String killThenResume(Map<String, String> env, List<String> trackingArgs) throws Exception {
+  private String killThenResume(Map<String, String> env, List<String> trackingArgs,
+      java.util.function.ToIntFunction<Path> trackedEpochs) throws Exception {
     Path teacher = TinyTeacher.get();
     List<String> a = new ArrayList<>(List.of("distill", "--teacher", teacher.toString(), "--method", "fast",
         "--test-data", "/usr/share/datasets/fashion-mnist", "--seed", "3", "--out", "run", "--quiet"));
@@ -94,8 +108,15 @@ class TrackedResumeTest {
         .redirectOutput(tmp.resolve("killed.log").toFile()).start();
     Path run = tmp.resolve("run");
     long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(10);
-    while (completedEpochs(run) < 1 && p.isAlive() && System.nanoTime() < deadline) {
-      Thread.sleep(50);
+    // Kill between epochs, once the store has every completed epoch: the loop writes an epoch's
+    // checkpoint before it tracks it, so a kill right after a checkpoint loses that epoch's metrics.
+    while (p.isAlive() && System.nanoTime() < deadline) {
+      int before = completedEpochs(run);
+      int tracked = before < 1 ? 0 : trackedEpochs.applyAsInt(run);
+      if (before >= 1 && tracked == before && completedEpochs(run) == before) {
+        break;
+      }
+      Thread.sleep(100);
     }
     assertTrue(p.isAlive(), "the run must still be going when it is killed: " + Files.readString(tmp.resolve("killed.log")));
     p.destroyForcibly().waitFor(); // SIGKILL: the tracked run stays RUNNING in the store
@@ -106,12 +127,7 @@ class TrackedResumeTest {
 
     List<String> r = new ArrayList<>(List.of("distill", "--resume", "run", "--teacher", teacher.toString(),
         "--test-data", "/usr/share/datasets/fashion-mnist", "--quiet"));
-    // The tracking URI again (it is where the run is); not the experiment: the run knows its own.
-    for (int i = 0; i < trackingArgs.size(); i += 2) {
-      if (trackingArgs.get(i).equals("--tracking-uri")) {
-        r.addAll(trackingArgs.subList(i, i + 2));
-      }
-    }
+    // No tracking options: the run directory says where the run is tracked.
     Cli.Result resumed = Cli.runWithEnv(tmp, env, r.toArray(String[]::new));
     assertEquals(0, resumed.exit(), resumed.err());
     assertTrue(resumed.out().contains("resumed fast"), resumed.out());
@@ -119,6 +135,14 @@ class TrackedResumeTest {
         .get("runId").getAsString();
     assertEquals(before, after, "the resumed run keeps its tracked run id");
     return after;
+  }
+
+  private static String recordedRunId(Path run) {
+    try {
+      return JsonParser.parseString(Files.readString(run.resolve("tracking.json"))).getAsJsonObject().get("runId").getAsString();
+    } catch (Exception e) {
+      throw new IllegalStateException("tracking.json of " + run + " unreadable", e);
+    }
   }
 
   private static int completedEpochs(Path run) {

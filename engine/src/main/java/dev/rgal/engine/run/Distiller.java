@@ -112,8 +112,10 @@ public final class Distiller implements AutoCloseable {
 
   /**
    * The tracker runs go to: an MLflow server when {@code trackingUri} (or
-   * {@code MLFLOW_TRACKING_URI}) names one and a tracker plugin handles it, else the embedded store
-   * in {@code localStore}. Start a run with {@link RunTracker#start}, pass it in
+   * {@code MLFLOW_TRACKING_URI}) names one and a tracker plugin handles it, else the embedded
+   * MLflow SQLite store in the database file {@code localStore} (e.g. {@code mlflow.db}). To
+   * continue a run, pass the id from {@link RunDirectory#tracking} to {@link RunTracker#resume}.
+   * Start a run with {@link RunTracker#start}, pass it in
    * {@link DistillRequest#tracked()}, then finish and close it; the result carries its id.
    */
   public RunTracker tracker(@Nullable String trackingUri, Path localStore) {

@@ -232,8 +232,9 @@ public final class SqliteTracker implements RunTracker {
           // MLflow's own default then stays the file store (its _has_existing_mlruns_data).
           System.err.println("rgal: " + artifactRoot + " holds an MLflow file store of earlier runs;"
               + " new runs go to " + database + ": browse them with 'mlflow ui --backend-store-uri "
-              + trackingUri() + "', or first 'mlflow migrate-filestore --source "
-              + artifactRoot.getParent() + " --target " + trackingUri() + "'");
+              + trackingUri() + "'; move the old runs into a database of their own with 'mlflow"
+              + " migrate-filestore --source " + artifactRoot.getParent() + " --target sqlite:///"
+              + artifactRoot.getParent().resolve("old-runs.db") + "'");
         }
         return;
       }

@@ -20,6 +20,19 @@ public final class Trackers {
   /** Where runs go when the user names no tracking URI: MLflow's SQLite backend. */
   public static final Path DEFAULT_LOCAL_STORE = SqliteTracker.DEFAULT_DATABASE;
 
+  /** An embedded store that does not exist yet, for readers: it holds no runs. */
+  private static final RunTracker NO_RUNS = new RunTracker() {
+    @Override
+    public dev.rgal.api.tracking.TrackedRun start(dev.rgal.api.tracking.RunStart start) {
+      throw new IllegalStateException("a reading tracker starts no runs");
+    }
+
+    @Override
+    public java.util.List<dev.rgal.api.tracking.RunRecord> searchRuns(String experiment) {
+      return java.util.List.of();
+    }
+  };
+
   private Trackers() {}
 
   /**
@@ -60,6 +73,9 @@ public final class Trackers {
       System.err.println("rgal: reading the MLflow file store " + legacy + " (no " + localStore
           + " yet); 'mlflow migrate-filestore' (MLflow 3.x) copies it into a SQLite database");
       return FileStoreTracker.open(legacy);
+    }
+    if (effectiveUri(uri) == null && !Files.exists(localStore)) {
+      return NO_RUNS; // reading creates no database
     }
     return open(host, uri, localStore, required);
   }
