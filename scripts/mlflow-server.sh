@@ -4,22 +4,23 @@
 #   scripts/mlflow-server.sh start    # prints MLFLOW_TRACKING_URI=http://127.0.0.1:PORT
 #   scripts/mlflow-server.sh stop     # stops it (and its gunicorn workers)
 #   scripts/mlflow-server.sh status   # prints the URI when running, exits 1 otherwise
+#   scripts/mlflow-server.sh python   # prints the venv's python (with that mlflow), creating it
 #   export "$(scripts/mlflow-server.sh start)"
 #
 # Environment:
 #   RGAL_MLFLOW_DIR      state dir: mlflow.db, artifacts/, server.pid, server.uri, server.log
 #                        (default ~/.cache/rgal/mlflow-server)
-#   RGAL_MLFLOW_VENV     venv holding the pinned mlflow (default ~/.cache/rgal/venv; created)
-#   RGAL_MLFLOW_VERSION  mlflow version to install (default 2.17.2, same as the Java client)
+#   RGAL_MLFLOW_VENV     venv holding the pinned mlflow (default ~/.cache/rgal/venv-mlflow-VERSION;
+#                        created; versioned so checkouts pinning other versions never share one)
+#   RGAL_MLFLOW_VERSION  mlflow version to install (default 3.17.2, the current release; the
+#                        Java client stays at 2.17.2, the newest published)
 #   RGAL_MLFLOW_PORT     fixed port (default: a free one)
 #
 # start and stop are idempotent; each prints one summary line on stdout.
 set -euo pipefail
 
-MLFLOW_VERSION="${RGAL_MLFLOW_VERSION:-2.17.2}"
-# mlflow 2.17.2 imports sqlalchemy.pool.FallbackAsyncAdaptedQueuePool, gone in SQLAlchemy 2.1.
-EXTRA_PINS=("sqlalchemy<2.1")
-VENV="${RGAL_MLFLOW_VENV:-$HOME/.cache/rgal/venv}"
+MLFLOW_VERSION="${RGAL_MLFLOW_VERSION:-3.17.2}"
+VENV="${RGAL_MLFLOW_VENV:-$HOME/.cache/rgal/venv-mlflow-$MLFLOW_VERSION}"
 STATE="${RGAL_MLFLOW_DIR:-$HOME/.cache/rgal/mlflow-server}"
 PID_FILE="$STATE/server.pid"
 URI_FILE="$STATE/server.uri"
@@ -49,7 +50,7 @@ ensure_venv() {
   echo "mlflow-server: installing mlflow==$MLFLOW_VERSION into $VENV (once)" >&2
   command -v python3 >/dev/null || die "python3 not found; install Python 3.9+"
   [[ -x "$VENV/bin/python" ]] || python3 -m venv "$VENV" || die "cannot create venv $VENV"
-  "$VENV/bin/pip" install -q --disable-pip-version-check "mlflow==$MLFLOW_VERSION" "${EXTRA_PINS[@]}" >&2 \
+  "$VENV/bin/pip" install -q --disable-pip-version-check "mlflow==$MLFLOW_VERSION" >&2 \
     || die "pip install mlflow==$MLFLOW_VERSION failed; check network access to PyPI"
 }
 
@@ -69,7 +70,9 @@ start() {
   local uri="http://127.0.0.1:$port"
   # setsid: the server, gunicorn and its worker share one new process group, so stop can end
   # exactly them and nothing else.
-  setsid "$VENV/bin/mlflow" server \
+  # MLflow 3.x also starts a job runner (GenAI scorer jobs: seven huey consumers, ~2 GB RSS) that
+  # tracking never uses; it stays off on these small test machines.
+  MLFLOW_SERVER_ENABLE_JOB_EXECUTION=false setsid "$VENV/bin/mlflow" server \
     --backend-store-uri "sqlite:///$STATE/mlflow.db" \
     --artifacts-destination "$STATE/artifacts" \
     --host 127.0.0.1 --port "$port" --workers 1 \
@@ -130,5 +133,6 @@ case "${1:-}" in
   start) start ;;
   stop) stop ;;
   status) status ;;
-  *) die "usage: $0 start|stop|status" ;;
+  python) ensure_venv; echo "$VENV/bin/python" ;;
+  *) die "usage: $0 start|stop|status|python" ;;
 esac

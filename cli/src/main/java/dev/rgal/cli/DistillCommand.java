@@ -8,6 +8,7 @@ import dev.rgal.engine.run.DistillRequest;
 import dev.rgal.engine.run.DistillResult;
 import dev.rgal.engine.run.Distiller;
 import dev.rgal.engine.run.MethodResolver;
+import dev.rgal.engine.run.RunDirectory;
 import dev.rgal.engine.run.RunInputs;
 import dev.rgal.engine.spec.RunSpecJson;
 import java.io.PrintWriter;
@@ -69,9 +70,14 @@ final class DistillCommand implements Callable<Integer> {
     try (PluginHost host = PluginHost.discover(common.pluginDirsOrDefault())) {
       RunSpec runSpec;
       Path runDir;
+      String resumeRunId = null;
       if (resume != null) {
         runDir = resume;
-        runSpec = RunSpec.builder().method("resume").build(); // replaced by the run's own spec.json
+        // The run directory says what it is: its spec, and where it was tracked.
+        runSpec = RunDirectory.spec(resume);
+        var recorded = RunDirectory.tracking(resume);
+        resumeRunId = recorded.map(RunDirectory.Tracking::runId).orElse(null);
+        recorded.ifPresent(t -> tracking.defaultTrackingUri(t.trackingUri()));
         if (teacher == null) {
           throw new DfkdException("--resume needs --teacher DIR (the same teacher the run started with)");
         }
@@ -100,12 +106,12 @@ final class DistillCommand implements Callable<Integer> {
       }
       DistillRequest untracked = new DistillRequest(teacher, runSpec, testData, runDir, resume != null, null);
       RunInputs.check(host, untracked); // before a tracked run exists: a typo leaves no FAILED run
-      String name = (resume != null ? "resume " : "") + runSpec.method() + " seed " + runSpec.seed();
+      String name = runSpec.method() + " seed " + runSpec.seed();
       DistillResult r = tracking.tracked(host, "rgal-distill", name, Map.of("run.dir", runDir.toAbsolutePath().toString()),
-          run -> new Distiller(host, new ConsoleProgress(common.quiet, System.out))
+          resumeRunId, run -> new Distiller(host, new ConsoleProgress(common.quiet, System.out))
               .run(DistillRequest.builder(teacher, untracked.spec(), runDir).testData(testData)
                   .resume(untracked.resume()).tracked(run).build(), e -> {}));
-      pw.printf(Locale.ROOT, "%n%s: teacher %s, student last %s, best %s (epoch %d)%n", runSpec.method().equals("resume") ? "resumed run" : runSpec.method(),
+      pw.printf(Locale.ROOT, "%n%s%s: teacher %s, student last %s, best %s (epoch %d)%n", resume != null ? "resumed " : "", runSpec.method(),
           pct(r.teacherAccuracy()), pct(r.lastAccuracy()), pct(r.bestAccuracy()), r.bestEpoch() + 1);
       pw.printf(Locale.ROOT, "synthesis %.2f min, KD %.2f min, %d images synthesised, peak RSS %s%n",
           r.synthesisMinutes(), r.kdMinutes(), r.imagesSynthesized(), ProcessMemory.mib(ProcessMemory.peakRssBytes()));

@@ -24,7 +24,7 @@ final class RunsCommand implements Callable<Integer> {
     }
     String experimentName = tracking.experiment;
     try (PluginHost host = PluginHost.discover(common.pluginDirsOrDefault())) {
-      var rows = ResultsTable.rows(tracking.tracker(host).searchRuns(experimentName));
+      var rows = ResultsTable.rows(tracking.readingTracker(host).searchRuns(experimentName));
       if (rows.isEmpty()) {
         out.println("no finished runs in experiment '" + experimentName + "'");
       } else {

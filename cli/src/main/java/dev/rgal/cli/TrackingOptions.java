@@ -21,9 +21,9 @@ final class TrackingOptions {
   @Option(names = "--experiment", paramLabel = "NAME", description = "Experiment name (created if missing).")
   @Nullable String experiment;
 
-  @Option(names = "--mlruns", paramLabel = "DIR", defaultValue = "mlruns",
-      description = "Local store in MLflow's file layout, used without a server (default: ${DEFAULT-VALUE}).")
-  Path localStore = Path.of("mlruns");
+  @Option(names = "--local-store", paramLabel = "FILE", defaultValue = "mlflow.db",
+      description = "Embedded store used without a server: MLflow's SQLite database, artifacts in mlruns/ next to it (default: ${DEFAULT-VALUE}; 'mlflow ui' in its directory shows it).")
+  Path localStore = Trackers.DEFAULT_LOCAL_STORE;
 
   @Option(names = "--tracking-required", description = "Fail instead of falling back to the local store when the server is unreachable.")
   boolean required;
@@ -31,20 +31,43 @@ final class TrackingOptions {
   @Option(names = "--no-tracking", description = "Do not track the run.")
   boolean off;
 
+  /**
+   * Uses {@code uri} when the user named no tracking URI (option or environment): a resumed run
+   * goes back to the store its run directory recorded.
+   */
+  void defaultTrackingUri(String uri) {
+    String env = System.getenv("MLFLOW_TRACKING_URI");
+    if (trackingUri == null && (env == null || env.isBlank()) && !uri.isBlank()) {
+      trackingUri = uri;
+    }
+  }
+
   RunTracker tracker(PluginHost host) {
     return Trackers.open(host, trackingUri, localStore, required);
   }
 
-  /**
-   * Runs {@code body} inside a tracked run (or none with --no-tracking) and ends the run FINISHED,
-   * FAILED on an exception, KILLED when the JVM is interrupted (Ctrl-C, kill).
-   */
+  /** The tracker for commands that only read runs (also reads a legacy ./mlruns file store). */
+  RunTracker readingTracker(PluginHost host) {
+    return Trackers.openForReading(host, trackingUri, localStore, required);
+  }
+
   <T> T tracked(PluginHost host, String defaultExperiment, String runName, Map<String, String> tags,
       Function<@Nullable TrackedRun, T> body) {
+    return tracked(host, defaultExperiment, runName, tags, null, body);
+  }
+
+  /**
+   * Runs {@code body} inside a tracked run (or none with --no-tracking) and ends the run FINISHED,
+   * FAILED on an exception, KILLED when the JVM is interrupted (Ctrl-C, kill). With
+   * {@code resumeRunId}, that run is continued (see {@link RunTracker#resume}).
+   */
+  <T> T tracked(PluginHost host, String defaultExperiment, String runName, Map<String, String> tags,
+      @Nullable String resumeRunId, Function<@Nullable TrackedRun, T> body) {
     if (off) {
       return body.apply(null);
     }
-    TrackedRun run = tracker(host).start(new RunStart(experiment == null ? defaultExperiment : experiment, runName, tags));
+    RunStart start = new RunStart(experiment == null ? defaultExperiment : experiment, runName, tags);
+    TrackedRun run = resumeRunId == null ? tracker(host).start(start) : tracker(host).resume(resumeRunId, start);
     Thread killed = new Thread(() -> run.finish(RunStatus.KILLED), "rgal-run-killed");
     Runtime.getRuntime().addShutdownHook(killed);
     try {

@@ -39,10 +39,31 @@ final class Cli {
     return run(workDir, e -> true, args);
   }
 
+  /** As {@link #run(Path, String...)} with the child's environment changed: a null value removes the variable. */
+  static Result runWithEnv(Path workDir, java.util.Map<String, String> env, String... args)
+      throws IOException, InterruptedException {
+    return finish(withEnv(builder(workDir, e -> true, args), env), args);
+  }
+
+  static ProcessBuilder withEnv(ProcessBuilder pb, java.util.Map<String, String> env) {
+    env.forEach((k, v) -> {
+      if (v == null) {
+        pb.environment().remove(k);
+      } else {
+        pb.environment().put(k, v);
+      }
+    });
+    return pb;
+  }
+
   static Result run(Path workDir, Predicate<String> keep, String... args) throws IOException, InterruptedException {
+    return finish(builder(workDir, keep, args), args);
+  }
+
+  private static Result finish(ProcessBuilder pb, String... args) throws IOException, InterruptedException {
     Path out = Files.createTempFile("cli", ".out");
     Path err = Files.createTempFile("cli", ".err");
-    Process p = builder(workDir, keep, args).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+    Process p = pb.redirectOutput(out.toFile()).redirectError(err.toFile()).start();
     if (!p.waitFor(15, TimeUnit.MINUTES)) {
       p.destroyForcibly();
       throw new IllegalStateException("rgal " + String.join(" ", args) + " did not finish");

@@ -104,4 +104,37 @@ class CliErrorsTest {
     assertEquals(0, r.exit(), r.err());
     assertTrue(r.out().contains("rgal") && r.out().contains("extensions:") && r.out().contains("fast"), r.out());
   }
+
+  @Test
+  void resumeOfADirectoryThatIsNotARunDirectory() throws Exception {
+    Path plain = Files.createDirectories(tmp.resolve("plain"));
+    Files.writeString(plain.resolve("notes.txt"), "mine");
+    Cli.Result r = Cli.runWithEnv(tmp, envWithoutServer(), "distill", "--resume", "plain", "--teacher", "nope");
+    assertOneLineError(r, "plain is not a run directory", "--out directory of an earlier 'rgal distill'");
+    try (var files = Files.list(plain)) {
+      assertEquals(java.util.List.of(plain.resolve("notes.txt")), files.toList());
+    }
+    assertFalse(Files.exists(tmp.resolve("mlflow.db")), "no tracked run for a refused resume");
+  }
+
+  @Test
+  void mlflowDatabaseAtAnUnknownSchemaRevisionIsNotWritten() throws Exception {
+    Path db = tmp.resolve("mlflow.db");
+    try (var c = java.sql.DriverManager.getConnection("jdbc:sqlite:" + db); var st = c.createStatement()) {
+      st.execute("CREATE TABLE alembic_version (version_num VARCHAR(32) NOT NULL)");
+      st.execute("INSERT INTO alembic_version VALUES ('ffffffffffff')");
+    }
+    byte[] before = Files.readAllBytes(db);
+    Cli.Result r = Cli.runWithEnv(tmp, envWithoutServer(), "distill", "--teacher", "nope", "--method", "fast", "--out", "run");
+    assertOneLineError(r, "schema revision ffffffffffff", "mlflow db upgrade", "--tracking-uri");
+    assertTrue(java.util.Arrays.equals(before, Files.readAllBytes(db)), "the database is untouched");
+    assertFalse(Files.exists(tmp.resolve("run")));
+    assertFalse(Files.exists(tmp.resolve("mlruns")));
+  }
+
+  private static java.util.Map<String, String> envWithoutServer() {
+    java.util.Map<String, String> env = new java.util.HashMap<>();
+    env.put("MLFLOW_TRACKING_URI", null);
+    return env;
+  }
 }

@@ -32,7 +32,7 @@ import org.mlflow.tracking.MlflowHttpException;
  * stays on disk and is delivered by the next tracker opened against the same server.
  */
 final class MlflowServerRun implements TrackedRun {
-  // Server limits of MLflow 2.x (mlflow/utils/validation.py, service.proto LogBatch).
+  // Server limits of MLflow 2.x and 3.17.2 alike (mlflow/utils/validation.py, LogBatch).
   static final int MAX_PARAM_VALUE = 6000;
   static final int MAX_TAG_VALUE = 8000;
   static final int MAX_PARAMS_PER_BATCH = 100;
@@ -93,6 +93,11 @@ final class MlflowServerRun implements TrackedRun {
   @Override
   public String runId() {
     return runId;
+  }
+
+  @Override
+  public String trackingUri() {
+    return http.host();
   }
 
   @Override

@@ -1,12 +1,17 @@
 package dev.rgal.mlflow;
 
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
 import dev.rgal.api.DfkdException;
 import dev.rgal.api.tracking.RunRecord;
 import dev.rgal.api.tracking.RunStart;
 import dev.rgal.api.tracking.RunTracker;
 import dev.rgal.api.tracking.TrackedRun;
 import dev.rgal.api.tracking.TrackerConfig;
-import dev.rgal.engine.tracking.FileStoreTracker;
+import dev.rgal.engine.tracking.SqliteTracker;
+import java.io.IOException;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -130,6 +135,53 @@ public final class MlflowServerTracker implements RunTracker {
         spoolRoot, warnings, finishWait);
   }
 
+  /**
+   * Continues run {@code runId} on this server (status back to RUNNING through
+   * {@code runs/update}); a run the server does not have, or has deleted, becomes a new run
+   * tagged {@link RunTracker#RESUMED_FROM_TAG}. An unreachable server falls back as
+   * {@link #start} does.
+   */
+  @Override
+  public TrackedRun resume(String runId, RunStart start) {
+    String experimentId;
+    String artifactUri;
+    try {
+      String body = http.getOrNull("/api/2.0/mlflow/runs/get?run_id="
+          + URLEncoder.encode(runId, StandardCharsets.UTF_8));
+      JsonObject info = body == null ? null
+          : JsonParser.parseString(body).getAsJsonObject().getAsJsonObject("run")
+              .getAsJsonObject("info");
+      if (info == null || "deleted".equals(stringOr(info, "lifecycle_stage", "active"))) {
+        return start(RunTracker.resumedFrom(runId, start));
+      }
+      experimentId = stringOr(info, "experiment_id", "");
+      artifactUri = stringOr(info, "artifact_uri", "");
+      JsonObject update = new JsonObject();
+      update.addProperty("run_id", runId);
+      update.addProperty("status", "RUNNING");
+      client.sendPost("runs/update", update.toString());
+    } catch (ServerHttp.StatusException e) {
+      if (!e.retryable()) {
+        throw new DfkdException("MLflow server " + host() + " refused to look up run " + runId
+            + " (" + e.getMessage() + "); check the credentials and the server's logs");
+      }
+      return fallBackResume(runId, start);
+    } catch (MlflowHttpException e) {
+      if (!MlflowServerRun.retryable(e.getStatusCode())) {
+        throw refused(e, "resume run " + runId);
+      }
+      return fallBackResume(runId, start);
+    } catch (IOException | MlflowClientException e) {
+      return fallBackResume(runId, start);
+    }
+    return new MlflowServerRun(client, http, runId, experimentId, artifactUri, spoolRoot,
+        warnings, finishWait);
+  }
+
+  private static String stringOr(JsonObject o, String key, String fallback) {
+    return o.has(key) && !o.get(key).isJsonNull() ? o.get(key).getAsString() : fallback;
+  }
+
   @Override
   public List<RunRecord> searchRuns(String experiment) {
     try {
@@ -213,10 +265,22 @@ public final class MlflowServerTracker implements RunTracker {
     if (config.required()) {
       throw unreachable();
     }
-    FileStoreTracker local = FileStoreTracker.open(config.localStore());
+    SqliteTracker local = SqliteTracker.open(config.localStore());
     TrackedRun run = local.start(start);
     warnings.accept("rgal: MLflow server " + host() + " is unreachable; run " + run.runId()
-        + " is tracked in the embedded store " + local.root() + " instead");
+        + " is tracked in the embedded store " + local.database() + " instead");
+    return run;
+  }
+
+  private TrackedRun fallBackResume(String runId, RunStart start) {
+    if (config.required()) {
+      throw unreachable();
+    }
+    SqliteTracker local = SqliteTracker.open(config.localStore());
+    TrackedRun run = local.resume(runId, start);
+    warnings.accept("rgal: MLflow server " + host() + " is unreachable; resumed run " + runId
+        + " is tracked in the embedded store " + local.database() + " as run " + run.runId()
+        + " instead");
     return run;
   }
 

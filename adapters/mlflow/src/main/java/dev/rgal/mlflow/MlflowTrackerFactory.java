@@ -4,7 +4,7 @@ import dev.rgal.api.DfkdException;
 import dev.rgal.api.tracking.RunTracker;
 import dev.rgal.api.tracking.RunTrackerFactory;
 import dev.rgal.api.tracking.TrackerConfig;
-import dev.rgal.engine.tracking.FileStoreTracker;
+import dev.rgal.engine.tracking.SqliteTracker;
 import java.time.Duration;
 import java.util.function.Consumer;
 import java.util.function.Function;
@@ -15,7 +15,7 @@ import org.mlflow.tracking.creds.MlflowHostCredsProvider;
  * Builds an {@link MlflowServerTracker} for an {@code http(s)} tracking URI; returns null for
  * any other configuration (no URI, {@code file:}), which the embedded store handles.
  *
- * <p>When the server does not answer, it returns the embedded {@link FileStoreTracker} at
+ * <p>When the server does not answer, it returns the embedded {@link SqliteTracker} at
  * {@link TrackerConfig#localStore()} and prints one warning naming that directory, or throws
  * {@link DfkdException} when {@link TrackerConfig#required()}.
  *
@@ -89,9 +89,9 @@ public final class MlflowTrackerFactory implements RunTrackerFactory {
         throw new DfkdException("MLflow server " + probe.host() + " is unreachable and tracking"
             + " is required; start it (scripts/mlflow-server.sh start) or check the tracking URI");
       }
-      FileStoreTracker local = FileStoreTracker.open(config.localStore());
+      SqliteTracker local = SqliteTracker.open(config.localStore());
       warnings.accept("rgal: MLflow server " + probe.host() + " is unreachable; tracking runs in"
-          + " the embedded store " + local.root() + " instead");
+          + " the embedded store " + local.database() + " instead");
       return local;
     }
     return MlflowServerTracker.connect(config, provider, warnings, finishWait, requestTimeout);

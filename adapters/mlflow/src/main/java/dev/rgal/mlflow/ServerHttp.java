@@ -97,6 +97,31 @@ final class ServerHttp {
     return URI.create(stripSlash(base) + encodePath(rel));
   }
 
+  /**
+   * GETs a REST path (e.g. {@code /api/2.0/mlflow/runs/get?run_id=...}) and returns the body,
+   * or null for 404. Used where the Java client would retry a 404 three times with warnings.
+   *
+   * @throws StatusException for any other non-2xx answer
+   */
+  @Nullable String getOrNull(String pathAndQuery) throws IOException {
+    HttpRequest req = request(URI.create(stripSlash(host()) + pathAndQuery)).GET().build();
+    try {
+      HttpResponse<String> resp = http.send(req, HttpResponse.BodyHandlers.ofString());
+      if (resp.statusCode() == 404) {
+        return null;
+      }
+      if (resp.statusCode() / 100 != 2) {
+        String body = resp.body();
+        throw new StatusException(resp.statusCode(), "HTTP " + resp.statusCode() + " "
+            + (body.length() > 200 ? body.substring(0, 200) : body).replaceAll("\\s+", " "));
+      }
+      return resp.body();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException("interrupted", e);
+    }
+  }
+
   /** PUTs a file; throws {@link StatusException} for a non-2xx answer. */
   void put(URI target, Path file) throws IOException {
     String type = contentType(file);

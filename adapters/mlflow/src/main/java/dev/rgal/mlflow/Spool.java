@@ -60,8 +60,8 @@ final class Spool {
 
   /** Where spools of a local store live: a sibling folder, see {@link #rootFor(Path)}. */
   static Path rootFor(Path localStore) {
-    // Not inside the store: MLflow's FileStore treats every folder of its root as an
-    // experiment id and rejects one such as ".spool", which would break `mlflow ui` on it.
+    // A sibling of the local store (mlflow.db -> mlflow.db.spool), never inside a store folder:
+    // MLflow's file store treats every folder of its root as an experiment id.
     Path abs = localStore.toAbsolutePath().normalize();
     Path name = abs.getFileName();
     return abs.resolveSibling((name == null ? "mlruns" : name.toString()) + ".spool");

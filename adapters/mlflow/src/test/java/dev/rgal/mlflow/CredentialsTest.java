@@ -44,7 +44,7 @@ class CredentialsTest {
     Path java = Paths.get(System.getProperty("java.home"), "bin", "java");
     ProcessBuilder pb = new ProcessBuilder(java.toString(), "-cp",
         System.getProperty("java.class.path"), CredentialChildMain.class.getName(), server.uri,
-        experiment, tmp.resolve("mlruns").toString());
+        experiment, tmp.resolve("mlflow.db").toString());
     pb.environment().put("MLFLOW_TRACKING_USERNAME", USER);
     pb.environment().put("MLFLOW_TRACKING_PASSWORD", PASS);
     pb.environment().put("MLFLOW_TRACKING_TOKEN", TOKEN);
@@ -69,7 +69,7 @@ class CredentialsTest {
     List<String> warnings = new ArrayList<>();
     RunTracker tracker = MlflowTrackerFactory.fromEnvironment().withWarnings(warnings::add)
         .withHostCreds(uri -> new BasicMlflowHostCreds(uri, user, pass))
-        .create(new TrackerConfig(server.uri, tmp.resolve("mlruns"), true));
+        .create(new TrackerConfig(server.uri, tmp.resolve("mlflow.db"), true));
     Path art = tmp.resolve("notes.txt");
     Files.writeString(art, "plain notes");
     String runId;

@@ -13,7 +13,7 @@ import dev.rgal.api.tracking.RunStatus;
 import dev.rgal.api.tracking.RunTracker;
 import dev.rgal.api.tracking.TrackedRun;
 import dev.rgal.api.tracking.TrackerConfig;
-import dev.rgal.engine.tracking.FileStoreTracker;
+import dev.rgal.engine.tracking.SqliteTracker;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -35,10 +35,10 @@ class FallbackTest {
 
   @Test
   void unreachableServerFallsBackToTheEmbeddedStoreWithOneWarning() throws Exception {
-    Path store = tmp.resolve("local-runs");
+    Path store = tmp.resolve("local/mlflow.db");
     RunTracker t = MlflowTrackerFactory.fromEnvironment().withWarnings(warnings::add)
         .create(new TrackerConfig(deadUri(), store, false));
-    FileStoreTracker local = assertInstanceOf(FileStoreTracker.class, t);
+    SqliteTracker local = assertInstanceOf(SqliteTracker.class, t);
     assertEquals(1, warnings.size());
     assertTrue(warnings.get(0).contains(store.toAbsolutePath().toString()), warnings.get(0));
     assertTrue(warnings.get(0).contains("unreachable"), warnings.get(0));
@@ -47,7 +47,7 @@ class FallbackTest {
       run.finish(RunStatus.FINISHED);
     }
     assertEquals("FINISHED", local.searchRuns("e").get(0).status());
-    assertTrue(Files.isRegularFile(store.resolve("0/meta.yaml")));
+    assertTrue(Files.isRegularFile(store));
   }
 
   @Test
@@ -64,7 +64,7 @@ class FallbackTest {
   @Test
   void serverGoneBetweenProbeAndStartAlsoFallsBack() throws Exception {
     String uri = deadUri();
-    Path store = tmp.resolve("runs");
+    Path store = tmp.resolve("runs.db");
     MlflowServerTracker t = MlflowServerTracker.connect(new TrackerConfig(uri, store, false),
         new BasicMlflowHostCreds(uri), warnings::add, Duration.ofSeconds(1));
     try (TrackedRun run = t.start(new RunStart("e", "r", Map.of()))) {
@@ -74,7 +74,7 @@ class FallbackTest {
       assertTrue(warnings.get(0).contains(run.runId()) && warnings.get(0).contains(
           store.toAbsolutePath().toString()), warnings.get(0));
     }
-    assertEquals("1", FileStoreTracker.open(store).searchRuns("e").get(0).params().get("a"));
+    assertEquals("1", SqliteTracker.open(store).searchRuns("e").get(0).params().get("a"));
 
     MlflowServerTracker required = MlflowServerTracker.connect(
         new TrackerConfig(uri, tmp.resolve("other"), true), new BasicMlflowHostCreds(uri),

@@ -40,7 +40,7 @@ class MlflowServerTrackerTest {
 
   RunTracker tracker() {
     RunTracker t = MlflowTrackerFactory.fromEnvironment().withWarnings(warnings::add)
-        .create(new TrackerConfig(server.uri, tmp.resolve("mlruns"), true));
+        .create(new TrackerConfig(server.uri, tmp.resolve("mlflow.db"), true));
     return assertInstanceOf(MlflowServerTracker.class, t);
   }
 
@@ -110,7 +110,47 @@ class MlflowServerTrackerTest {
     assertEquals(1.0, found.get(0).metrics().get("loss"));
     assertEquals(List.of(), tracker.searchRuns("rgal-test-none-" + System.nanoTime()));
     assertEquals(List.of(), warnings);
-    assertTrue(Files.notExists(Spool.rootFor(tmp.resolve("mlruns")).resolve(runId)));
+    assertTrue(Files.notExists(Spool.rootFor(tmp.resolve("mlflow.db")).resolve(runId)));
+  }
+
+  @Test
+  void resumeContinuesTheRunOrStartsATaggedOneWhenTheServerLostIt() throws Exception {
+    String experiment = "rgal-test-" + System.nanoTime();
+    RunTracker tracker = tracker();
+    String id;
+    try (TrackedRun run = tracker.start(new RunStart(experiment, "fast seed 0", Map.of()))) {
+      id = run.runId();
+      assertEquals(server.uri, run.trackingUri());
+      run.logMetrics(0, Map.of("acc", 0.1));
+      run.logMetrics(1, Map.of("acc", 0.2));
+    } // aborted: FAILED
+    try (TrackedRun again = tracker.resume(id, new RunStart(experiment, "fast seed 0", Map.of()))) {
+      assertEquals(id, again.runId());
+      assertEquals("RUNNING", rest.run(id).getAsJsonObject("info").get("status").getAsString());
+      again.logMetrics(2, Map.of("acc", 0.3));
+      again.finish(RunStatus.FINISHED);
+    }
+    assertEquals("FINISHED", rest.run(id).getAsJsonObject("info").get("status").getAsString());
+    assertEquals(List.of(0L, 1L, 2L), rest.history(id, "acc").stream().map(v -> (long) v[0]).toList());
+    assertEquals(1, tracker.searchRuns(experiment).size());
+
+    // The server no longer has it (deleted): a new run, tagged with the original id.
+    var resp = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest
+        .newBuilder(java.net.URI.create(server.uri + "/api/2.0/mlflow/runs/delete"))
+        .header("Content-Type", "application/json")
+        .POST(java.net.http.HttpRequest.BodyPublishers.ofString("{\"run_id\": \"" + id + "\"}")).build(),
+        java.net.http.HttpResponse.BodyHandlers.ofString());
+    assertEquals(200, resp.statusCode(), resp.body());
+    String fresh;
+    try (TrackedRun other = tracker.resume(id, new RunStart(experiment, "fast seed 0", Map.of()))) {
+      fresh = other.runId();
+      other.finish(RunStatus.FINISHED);
+    }
+    assertTrue(!fresh.equals(id));
+    Map<String, String> tags = Rest.keyValues(rest.run(fresh), "tags");
+    assertEquals(id, tags.get(RunTracker.RESUMED_FROM_TAG));
+    assertEquals("fast seed 0", tags.get("mlflow.runName"));
+    assertEquals(List.of(), warnings);
   }
 
   @Test

@@ -52,7 +52,7 @@ class ServerRestartTest {
   MlflowServerTracker tracker(Duration finishWait, Duration requestTimeout) {
     return assertInstanceOf(MlflowServerTracker.class, MlflowTrackerFactory.fromEnvironment()
         .withWarnings(warnings::add).withFinishWait(finishWait).withRequestTimeout(requestTimeout)
-        .create(new TrackerConfig(server.uri, tmp.resolve("mlruns"), false)));
+        .create(new TrackerConfig(server.uri, tmp.resolve("mlflow.db"), false)));
   }
 
   @Test

@@ -7,7 +7,7 @@ import dev.rgal.api.DfkdPlugin;
 import dev.rgal.engine.loss.BnStatisticsTerm;
 import dev.rgal.engine.loss.SimpleTerms;
 import dev.rgal.engine.train.KdTrainer;
-import dev.rgal.engine.tracking.FileStoreTracker;
+import dev.rgal.engine.tracking.Trackers;
 import dev.rgal.engine.zoo.Zoo;
 
 /**
@@ -36,7 +36,7 @@ public final class CorePlugin implements DfkdPlugin {
         terms.addBinding("tv-l2").toInstance(r -> SimpleTerms.totalVariation(true));
         terms.addBinding("l2").toInstance(r -> SimpleTerms.l2());
         Bindings.studentTrainers(binder()).addBinding("kd").toInstance(KdTrainer::new);
-        Bindings.trackers(binder()).addBinding("local").toInstance(FileStoreTracker.factory());
+        Bindings.trackers(binder()).addBinding("local").toInstance(Trackers.localFactory());
         var archs = Bindings.architectures(binder());
         Zoo.factories().forEach((name, factory) -> archs.addBinding(name).toInstance(factory));
       }

@@ -112,8 +112,10 @@ public final class Distiller implements AutoCloseable {
 
   /**
    * The tracker runs go to: an MLflow server when {@code trackingUri} (or
-   * {@code MLFLOW_TRACKING_URI}) names one and a tracker plugin handles it, else the embedded store
-   * in {@code localStore}. Start a run with {@link RunTracker#start}, pass it in
+   * {@code MLFLOW_TRACKING_URI}) names one and a tracker plugin handles it, else the embedded
+   * MLflow SQLite store in the database file {@code localStore} (e.g. {@code mlflow.db}). To
+   * continue a run, pass the id from {@link RunDirectory#tracking} to {@link RunTracker#resume}.
+   * Start a run with {@link RunTracker#start}, pass it in
    * {@link DistillRequest#tracked()}, then finish and close it; the result carries its id.
    */
   public RunTracker tracker(@Nullable String trackingUri, Path localStore) {
@@ -145,11 +147,14 @@ public final class Distiller implements AutoCloseable {
     RunSpec spec = request.spec();
     Checkpoint.State resumed = null;
     if (request.resume()) {
+      spec = RunDirectory.spec(out);
       resumed = Checkpoint.read(out);
-      spec = RunSpecJson.parse(readString(out.resolve("spec.json")), "the run's spec.json");
     } else {
       prepareFreshRunDir(out);
-      Checkpoint.writeAtomically(out.resolve("spec.json"), RunSpecJson.toJsonString(spec));
+      Checkpoint.writeAtomically(out.resolve(RunDirectory.SPEC), RunSpecJson.toJsonString(spec));
+    }
+    if (request.tracked() != null) {
+      RunDirectory.recordTracking(out, request.tracked());
     }
     Engine.getInstance().setRandomSeed((int) Seeds.derive(spec.seed(), "init", 0));
     RunEnvironment environment = RunEnvironment.current();
@@ -222,13 +227,6 @@ public final class Distiller implements AutoCloseable {
     }
   }
 
-  private static String readString(Path p) {
-    try {
-      return Files.readString(p);
-    } catch (IOException e) {
-      throw new DfkdException("cannot read " + p + ": the run directory is incomplete; start a new run");
-    }
-  }
 
   /** The run's components, built from the registries, closed together. */
   static final class Components implements AutoCloseable {

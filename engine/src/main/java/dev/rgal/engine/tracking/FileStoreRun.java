@@ -27,7 +27,11 @@ final class FileStoreRun implements TrackedRun {
   private final long startTime;
   private @Nullable RunStatus ended;
 
-  private FileStoreRun(String experimentId, String runId, String runName, Path dir, long start) {
+  private final String trackingUri;
+
+  private FileStoreRun(String experimentId, String runId, String runName, Path dir, long start,
+      String trackingUri) {
+    this.trackingUri = trackingUri;
     this.experimentId = experimentId;
     this.runId = runId;
     this.runName = runName;
@@ -39,7 +43,7 @@ final class FileStoreRun implements TrackedRun {
     String runId = UUID.randomUUID().toString().replace("-", "");
     Path dir = store.root().resolve(experimentId).resolve(runId);
     FileStoreRun run = new FileStoreRun(experimentId, runId, runName, dir,
-        System.currentTimeMillis());
+        System.currentTimeMillis(), store.trackingUri());
     try {
       Files.createDirectories(dir.resolve("metrics"));
       Files.createDirectories(dir.resolve("params"));
@@ -55,6 +59,32 @@ final class FileStoreRun implements TrackedRun {
   @Override
   public String runId() {
     return runId;
+  }
+
+  /** Re-opens a run folder written earlier: status back to RUNNING, end time cleared. */
+  static FileStoreRun reopen(FileStoreTracker store, Path dir) {
+    try {
+      Map<String, @Nullable String> m = FlatYaml.read(Files.readString(dir.resolve(FileStoreTracker.META)));
+      String runId = dir.getFileName().toString();
+      String name = m.get("run_name");
+      long start = 0;
+      try {
+        start = Long.parseLong(String.valueOf(m.get("start_time")).strip());
+      } catch (NumberFormatException e) {
+        start = System.currentTimeMillis();
+      }
+      FileStoreRun run = new FileStoreRun(dir.getParent().getFileName().toString(), runId,
+          name == null ? runId : name, dir, start, store.trackingUri());
+      run.writeMeta("RUNNING", null);
+      return run;
+    } catch (IOException e) {
+      throw storeError(dir, e);
+    }
+  }
+
+  @Override
+  public String trackingUri() {
+    return trackingUri;
   }
 
   @Override

@@ -4,7 +4,6 @@ import dev.rgal.api.DfkdException;
 import dev.rgal.api.tracking.RunRecord;
 import dev.rgal.api.tracking.RunStart;
 import dev.rgal.api.tracking.RunTracker;
-import dev.rgal.api.tracking.RunTrackerFactory;
 import dev.rgal.api.tracking.TrackedRun;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -26,8 +25,9 @@ import java.util.stream.Stream;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The embedded tracker: writes runs in MLflow's file-store layout under a root directory
- * (default {@code ./mlruns}), so that Python's {@code mlflow.search_runs} and
+ * The legacy local tracker, for {@code file:} tracking URIs and for reading the {@code ./mlruns}
+ * stores earlier rgal versions wrote: runs in MLflow's file-store layout under a root directory,
+ * so that Python's {@code mlflow.search_runs} and
  * {@code MlflowClient.get_metric_history} with tracking URI {@code file:<root>} read them.
  *
  * <pre>
@@ -90,22 +90,6 @@ public final class FileStoreTracker implements RunTracker {
     }
   }
 
-  /**
-   * A factory for the engine's tracker registry: handles a config without a tracking URI (the
-   * store goes to {@link dev.rgal.api.tracking.TrackerConfig#localStore()}) and a {@code file:}
-   * URI (the store goes to that path); returns null for anything else.
-   */
-  public static RunTrackerFactory factory() {
-    return config -> {
-      String uri = config.trackingUri();
-      if (uri == null || uri.isBlank()) {
-        return open(config.localStore());
-      }
-      Path p = fileUriPath(uri);
-      return p == null ? null : open(p);
-    };
-  }
-
   /** The path of a {@code file:} URI or of a bare path; null for any other scheme. */
   public static @Nullable Path fileUriPath(String uri) {
     if (uri.startsWith("file:")) {
@@ -140,6 +124,15 @@ public final class FileStoreTracker implements RunTracker {
     FileStoreRun run = FileStoreRun.create(this, expId, oneLine(start.runName()));
     run.setTags(tags);
     return run;
+  }
+
+  @Override
+  public TrackedRun resume(String runId, RunStart start) {
+    Optional<Path> dir = findRunDir(runId);
+    if (dir.isPresent()) {
+      return FileStoreRun.reopen(this, dir.get());
+    }
+    return start(RunTracker.resumedFrom(runId, start));
   }
 
   @Override

@@ -1,7 +1,7 @@
 /**
- * The embedded run tracker: a store on local disk in MLflow's file-store layout, so that
- * {@code mlflow ui --backend-store-uri file:<dir>} and the Python client read it as they read
- * their own.
+ * The embedded run trackers: MLflow's SQLite backend ({@code mlflow.db}, the default), which
+ * plain {@code mlflow ui} and the Python client read, and the legacy file-store layout for
+ * {@code file:} URIs and existing {@code ./mlruns} stores.
  */
 @NullMarked
 package dev.rgal.engine.tracking;

@@ -81,9 +81,12 @@ class FileStoreTrackerTest {
   }
 
   @Test
-  void factoryHandlesLocalConfigsOnly() {
-    var f = FileStoreTracker.factory();
-    assertTrue(f.create(new TrackerConfig(null, tmp.resolve("a"), false)) instanceof FileStoreTracker);
+  void localFactoryHandlesLocalConfigsOnly() {
+    var f = Trackers.localFactory();
+    var embedded = (SqliteTracker) f.create(new TrackerConfig(null, tmp.resolve("a/mlflow.db"), false));
+    assertEquals(tmp.resolve("a/mlflow.db").toAbsolutePath().normalize(), embedded.database());
+    var sqlite = (SqliteTracker) f.create(new TrackerConfig("sqlite:///" + tmp.resolve("c.db").toAbsolutePath(), tmp, false));
+    assertEquals(tmp.resolve("c.db").toAbsolutePath().normalize(), sqlite.database());
     var fromUri = (FileStoreTracker) f.create(
         new TrackerConfig(tmp.resolve("b").toUri().toString(), tmp.resolve("a"), false));
     assertEquals(tmp.resolve("b").toAbsolutePath().normalize(), fromUri.root());
@@ -175,21 +178,9 @@ class FileStoreTrackerTest {
     assertEquals("python: yes", r.tags().get("origin"));
   }
 
+  /** The legacy file store needs MLflow 3.x's opt-in; the SQLite store (the default) does not. */
   static JsonObject runPython(String script, String... args) throws Exception {
-    String py = System.getenv().getOrDefault("RGAL_MLFLOW_PYTHON",
-        Paths.get(System.getProperty("user.home"), ".cache/rgal/venv/bin/python").toString());
-    assertTrue(Files.isExecutable(Paths.get(py)), "Python with mlflow not found at " + py
-        + "; run scripts/mlflow-server.sh start (creates the venv) or set RGAL_MLFLOW_PYTHON");
-    List<String> cmd = new java.util.ArrayList<>(List.of(py, "-c", script));
-    cmd.addAll(List.of(args));
-    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-    p.getOutputStream().close();
-    byte[] bytes = p.getInputStream().readAllBytes();
-    assertTrue(p.waitFor(120, TimeUnit.SECONDS));
-    String text = new String(bytes, StandardCharsets.UTF_8);
-    assertEquals(0, p.exitValue(), text);
-    String line = text.lines().filter(l -> l.startsWith("RESULT ")).findFirst()
-        .orElseThrow(() -> new AssertionError("no RESULT line in:\n" + text));
-    return JsonParser.parseString(line.substring("RESULT ".length())).getAsJsonObject();
+    Path cwd = Files.createTempDirectory("rgal-py");
+    return PythonMlflow.run(cwd, Map.of("MLFLOW_ALLOW_FILE_STORE", "true"), script, args);
   }
 }

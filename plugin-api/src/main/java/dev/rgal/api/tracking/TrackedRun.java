@@ -12,6 +12,16 @@ import java.util.Map;
 public interface TrackedRun extends AutoCloseable {
   String runId();
 
+  /**
+   * The store this run lives in, as a tracking URI without credentials ({@code http://host:port},
+   * {@code sqlite:////abs/mlflow.db}, {@code file:///abs/mlruns}); recorded in the run directory
+   * so that a resumed run goes back to the same store and run. The default, {@code ""}, says
+   * the tracker does not name its store (resuming then asks the configured tracker for the id).
+   */
+  default String trackingUri() {
+    return "";
+  }
+
   /** Where the run can be looked at (a URL or a directory), for the user. */
   String location();
 
