@@ -125,7 +125,8 @@ class CliErrorsTest {
       st.execute("INSERT INTO alembic_version VALUES ('ffffffffffff')");
     }
     byte[] before = Files.readAllBytes(db);
-    Cli.Result r = Cli.runWithEnv(tmp, envWithoutServer(), "distill", "--teacher", "nope", "--method", "fast", "--out", "run");
+    Cli.Result r = Cli.runWithEnv(tmp, envWithoutServer(), "distill", "--teacher", TinyTeacher.get().toString(),
+        "--method", "fast", "--out", "run");
     assertOneLineError(r, "schema revision ffffffffffff", "mlflow db upgrade", "--tracking-uri");
     assertTrue(java.util.Arrays.equals(before, Files.readAllBytes(db)), "the database is untouched");
     assertFalse(Files.exists(tmp.resolve("run")));
