@@ -24,7 +24,7 @@ final class TinyTeacher {
   /** Overrides that shrink a preset to seconds. */
   static String[] tiny(int epochs) {
     return new String[] {"--epochs", String.valueOf(epochs), "--set", "schedule.kdStepsPerEpoch=20",
-        "--set", "schedule.kdBatchSize=64", "--set", "schedule.synthesisBatchSize=64",
+        "--set", "trainer.settings.batchSize=64", "--set", "schedule.synthesisBatchSize=64",
         "--set", "schedule.warmupCalls=1", "--set", "synthesizer.settings.gSteps=3"};
   }
 }
