@@ -64,7 +64,7 @@ class ThirdPartyPluginTest {
   @Test
   void jarBindingAShippedNameIsRefused() throws Exception {
     Path plugins = Files.createDirectories(tmp.resolve("clash"));
-    Path jar = pluginJar(plugins, "copycat.jar", "copycat", 1, "fast");
+    Path jar = pluginJar(plugins, "copycat.jar", "copycat", dev.rgal.api.SpiVersion.MAJOR, "fast");
     Cli.Result r = Cli.run(tmp, "plugins", "--plugin-dir", plugins.toString());
     assertEquals(1, r.exit(), r.out() + r.err());
     assertTrue(r.err().contains("the synthesizer 'fast' is bound by two plugins"), r.err());
@@ -87,7 +87,7 @@ class ThirdPartyPluginTest {
   private static String[] distill(Path teacher, String out) {
     List<String> a = new ArrayList<>(List.of("distill", "--teacher", teacher.toString(), "--method", "noise",
         "--out", out, "--quiet", "--no-tracking"));
-    a.addAll(List.of(TinyTeacher.tiny(1)));
+    a.addAll(List.of(TinyTeacher.tinySchedule(1))); // noise has no gSteps: an option it lacks is an error
     return a.toArray(String[]::new);
   }
 
