@@ -94,14 +94,11 @@ final class CompareCommand implements Callable<Integer> {
         for (Variant v : vs) {
           for (long seed : seeds) {
             Map<String, String> o = new LinkedHashMap<>(overrides);
-            if (epochs != null) {
-              o.put("schedule.epochs", String.valueOf(epochs));
-            }
-            o.put("seed", String.valueOf(seed));
             o.putAll(v.overrides());
             String base = m.split("\\+")[0];
             String p = preset != null && presetMethod(host, preset).equals(base) ? preset : null;
-            cells.add(new Cell(m, v, seed, resolver.resolve(m, p, o)));
+            cells.add(new Cell(m, v, seed, resolver.resolve(m, p, o,
+                b -> epochs == null ? b.seed(seed) : b.seed(seed).epochs(epochs))));
           }
         }
       }

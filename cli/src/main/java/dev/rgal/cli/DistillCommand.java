@@ -85,18 +85,7 @@ final class DistillCommand implements Callable<Integer> {
         if (teacher == null || out == null) {
           throw new DfkdException("distill needs --teacher DIR and --out DIR (or --resume DIR)");
         }
-        Map<String, String> o = new LinkedHashMap<>();
-        if (student != null) {
-          o.put("studentArch", student);
-        }
-        if (epochs != null) {
-          o.put("schedule.epochs", String.valueOf(epochs));
-        }
-        if (seed != null) {
-          o.put("seed", String.valueOf(seed));
-        }
-        o.putAll(overrides);
-        runSpec = new MethodResolver(host).resolve(method == null ? "" : method, preset, o);
+        runSpec = new MethodResolver(host).resolve(method == null ? "" : method, preset, overrides, this::typedFlags);
         if (printSpec) {
           pw.println(RunSpecJson.toJsonString(runSpec));
           pw.flush();
@@ -119,6 +108,20 @@ final class DistillCommand implements Callable<Integer> {
       pw.flush();
       return 0;
     }
+  }
+
+  /** The typed flags, straight onto the builder (after any {@code --set}, so a flag wins). */
+  private RunSpec.Builder typedFlags(RunSpec.Builder b) {
+    if (student != null) {
+      b.studentArch(student);
+    }
+    if (epochs != null) {
+      b.epochs(epochs);
+    }
+    if (seed != null) {
+      b.seed(seed);
+    }
+    return b;
   }
 
   static String pct(double v) {

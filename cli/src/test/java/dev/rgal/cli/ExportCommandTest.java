@@ -30,12 +30,11 @@ import org.tribuo.provenance.ModelProvenance;
 class ExportCommandTest {
   private static final String SPEC = """
       {"method": "export-test", "studentArch": "lenet5-half-bn", "seed": 5,
-       "schedule": {"epochs": 2, "kdStepsPerEpoch": 4, "kdBatchSize": 64, "synthesisBatchSize": 32, "synthesisCallsPerEpoch": 1, "warmupCalls": 1},
-       "optimizer": {"lr": 0.05, "momentum": 0.9, "weightDecay": 1e-4, "schedule": "cosine", "lrMin": 0.0},
-       "temperature": 20, "kdAugmentation": {"cropPadding": 2, "horizontalFlip": true},
+       "schedule": {"epochs": 2, "kdStepsPerEpoch": 4, "synthesisBatchSize": 32, "synthesisCallsPerEpoch": 1, "warmupCalls": 1},
+              "kdAugmentation": {"cropPadding": 2, "horizontalFlip": true},
        "synthesizer": {"name": "x", "settings": {}},
        "synthesisTerms": [{"name": "bn", "weight": 1}],
-       "trainer": {"name": "kd"}, "studentTerms": []}
+       "trainer": {"name": "kd", "settings": {"lr": 0.05, "batchSize": 64}}, "studentTerms": []}
       """;
 
   private record Out(int code, String out, String err) {}

@@ -21,10 +21,19 @@ final class TinyTeacher {
     return dir;
   }
 
-  /** Overrides that shrink a preset to seconds. */
+  /** Overrides that shrink a preset to seconds (for a synthesizer with a {@code gSteps} option). */
   static String[] tiny(int epochs) {
+    String[] schedule = tinySchedule(epochs);
+    String[] all = java.util.Arrays.copyOf(schedule, schedule.length + 2);
+    all[schedule.length] = "--set";
+    all[schedule.length + 1] = "synthesizer.settings.gSteps=3";
+    return all;
+  }
+
+  /** The schedule part of {@link #tiny}, for any synthesizer. */
+  static String[] tinySchedule(int epochs) {
     return new String[] {"--epochs", String.valueOf(epochs), "--set", "schedule.kdStepsPerEpoch=20",
-        "--set", "schedule.kdBatchSize=64", "--set", "schedule.synthesisBatchSize=64",
-        "--set", "schedule.warmupCalls=1", "--set", "synthesizer.settings.gSteps=3"};
+        "--set", "trainer.settings.batchSize=64", "--set", "schedule.synthesisBatchSize=64",
+        "--set", "schedule.warmupCalls=1"};
   }
 }

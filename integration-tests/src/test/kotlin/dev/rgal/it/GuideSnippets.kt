@@ -23,14 +23,21 @@ import dev.rgal.api.training.StudentTrainerFactory
 import dev.rgal.api.training.TrainingSummary
 import dev.rgal.engine.train.KdTrainer
 import java.nio.file.Path
+import dev.rgal.api.options.Option
+import dev.rgal.api.options.Options
 
 // The Kotlin snippets of docs/plugin-guide.md, compiled (strict JSpecify, -Werror) so the guide
 // cannot rot. Not listed in META-INF/services: GuideSnippetsTest installs the module itself.
 
 /** Synthesis term: squared distance of the mean pixel from a target brightness. */
 class MeanBrightnessTerm(r: ComponentRequest) : SynthesisTerm {
-  private val target = r.settings().getDouble("target", 0.3)
+  private val target: Double = r.options().get(TARGET)
   override fun loss(step: SynthesisStep): NDArray = step.rawImages().mean().sub(target.toFloat()).square()
+
+  companion object {
+    val TARGET: Option<Double> = Option.real("target", 0.3, "mean pixel value to reach").between(0.0, 1.0)
+    val OPTIONS: Options = Options.of(TARGET)
+  }
 }
 
 /** Student term: logit matching, as the fixture plugin's Java `logit-l2`. */
@@ -59,10 +66,11 @@ class KotlinGuidePlugin : DfkdPlugin {
   override fun id() = "kotlin-guide"
 
   override fun module() = Module { binder ->
-    Bindings.synthesisTerms(binder).addBinding("brightness").toInstance(SynthesisTermFactory { MeanBrightnessTerm(it) })
+    Bindings.synthesisTerms(binder).addBinding("brightness").toInstance(
+        SynthesisTermFactory.declared(MeanBrightnessTerm.OPTIONS) { MeanBrightnessTerm(it) })
     Bindings.studentTerms(binder).addBinding("logit-l2-kt").toInstance(StudentTermFactory { LogitL2Term() })
     Bindings.studentTrainers(binder).addBinding("kd-twice").toInstance(
-        StudentTrainerFactory { request, student, terms ->
+        StudentTrainerFactory.declared(KdTrainer.OPTIONS) { request, student, terms ->
           val kd = KdTrainer(request, student, terms)
           object : StudentTrainer by kd { // delegation keeps saveState/loadState/close
             override fun trainEpoch(context: StudentContext): TrainingSummary {

@@ -11,6 +11,7 @@ import dev.rgal.api.tracking.TrackerConfig
 import dev.rgal.api.training.StudentStep
 import dev.rgal.api.training.StudentTrainerFactory
 import java.nio.file.Path
+import dev.rgal.engine.train.KdTrainer
 import org.junit.jupiter.api.Assertions.assertEquals
 import org.junit.jupiter.api.Assertions.assertNotNull
 import org.junit.jupiter.api.Assertions.assertNull
@@ -31,6 +32,9 @@ class GuideSnippetsTest {
     assertNull(factory.create(TrackerConfig(null, Path.of("mlruns"), false)), "not a console: URI")
     val tracker = factory.create(TrackerConfig("console:", Path.of("mlruns"), false))
     assertNotNull(tracker)
+    val brightness = registry(module, dev.rgal.api.synthesis.SynthesisTermFactory::class.java).getValue("brightness")
+    assertEquals(listOf("target"), brightness.options().names())
+    assertEquals(KdTrainer.OPTIONS.names(), registry(module, StudentTrainerFactory::class.java).getValue("kd-twice").options().names())
   }
 
   @Test

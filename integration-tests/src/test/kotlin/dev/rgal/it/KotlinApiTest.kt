@@ -69,7 +69,7 @@ class KotlinApiTest {
     val seen = mutableListOf<EpochReport>()
     Distiller.create().use { distiller ->
       val overrides = mapOf(
-          "schedule.epochs" to "2", "schedule.kdStepsPerEpoch" to "20", "schedule.kdBatchSize" to "64",
+          "schedule.epochs" to "2", "schedule.kdStepsPerEpoch" to "20", "trainer.settings.batchSize" to "64",
           "schedule.synthesisBatchSize" to "64", "schedule.warmupCalls" to "1", "synthesizer.settings.gSteps" to "3")
       val spec: RunSpec = distiller.spec("fast+rgal", null, overrides).toBuilder().seed(7).build()
       assertEquals("fast+rgal", spec.method())

@@ -2,12 +2,15 @@ package dev.rgal.api;
 
 import ai.djl.ndarray.NDManager;
 import dev.rgal.api.model.NetInfo;
+import dev.rgal.api.options.OptionValues;
 
 /**
- * What a factory gets when the engine builds a component for a run.
+ * What a factory gets when the engine builds a component for a run. A component sees its own
+ * validated options and the run's seed, never the whole {@link RunSpec}: what it depends on is
+ * declared, so a typo or a value another component owns cannot leak in.
  *
- * @param settings the component's own settings from the spec
- * @param spec the whole run spec (read-only context)
+ * @param options the component's own options, validated against what its factory declares
+ * @param seed the run seed, for components that draw their own random numbers
  * @param teacher the teacher's shape information
  * @param student the student's shape information
  * @param data the data the teacher was trained on
@@ -15,5 +18,10 @@ import dev.rgal.api.model.NetInfo;
  *     or to a sub-manager it closes itself
  */
 public record ComponentRequest(
-    Settings settings, RunSpec spec, NetInfo teacher, NetInfo student, DataSpec data,
-    NDManager manager) {}
+    OptionValues options, long seed, NetInfo teacher, NetInfo student, DataSpec data,
+    NDManager manager) {
+  /** The same request for another component (its own options). */
+  public ComponentRequest withOptions(OptionValues other) {
+    return new ComponentRequest(other, seed, teacher, student, data, manager);
+  }
+}

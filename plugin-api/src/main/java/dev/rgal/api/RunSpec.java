@@ -7,8 +7,9 @@ import java.util.function.UnaryOperator;
 
 /**
  * Everything that defines a distillation run apart from its inputs (teacher, test data, output
- * directory): the method, the student architecture, the schedule, the optimiser and every component
- * with its weights and settings. Presets are serialised {@code RunSpec}s; the complete spec is
+ * directory): the method, the student architecture, the schedule and every component with its
+ * weights and settings (the student's optimiser, temperature and batch size are the trainer's
+ * options). Presets are serialised {@code RunSpec}s; the complete spec is
  * logged as the run's params and provenance, so two runs with equal specs and seeds are the same
  * experiment.
  *
@@ -19,8 +20,6 @@ public record RunSpec(
     String studentArch,
     long seed,
     Schedule schedule,
-    StudentOptimizer optimizer,
-    double temperature,
     Augmentation kdAugmentation,
     ComponentSpec synthesizer,
     List<TermSpec> synthesisTerms,
@@ -38,7 +37,6 @@ public record RunSpec(
    *
    * @param epochs KD epochs (after warm-up)
    * @param kdStepsPerEpoch student optimiser steps per epoch
-   * @param kdBatchSize images per KD step (with paired sampling: pairs × 2)
    * @param synthesisBatchSize images per synthesis call
    * @param synthesisCallsPerEpoch synthesis calls before each KD epoch
    * @param warmupCalls synthesis calls before the first KD epoch, without KD and without terms
@@ -47,22 +45,32 @@ public record RunSpec(
   public record Schedule(
       int epochs,
       int kdStepsPerEpoch,
-      int kdBatchSize,
       int synthesisBatchSize,
       int synthesisCallsPerEpoch,
-      int warmupCalls) {}
-
-  /**
-   * The student's SGD optimiser (student and any trainable blocks its terms register).
-   *
-   * @param schedule {@code cosine} (annealed to {@code lrMin} over the epochs, stepped once per
-   *     epoch) or {@code constant}
-   */
-  public record StudentOptimizer(
-      double lr, double momentum, double weightDecay, String schedule, double lrMin) {}
+      int warmupCalls) {
+    /** @throws DfkdException naming the field when a count is out of range */
+    public Schedule {
+      atLeast("schedule.epochs", epochs, 1);
+      atLeast("schedule.kdStepsPerEpoch", kdStepsPerEpoch, 1);
+      atLeast("schedule.synthesisBatchSize", synthesisBatchSize, 2);
+      atLeast("schedule.synthesisCallsPerEpoch", synthesisCallsPerEpoch, 0);
+      atLeast("schedule.warmupCalls", warmupCalls, 0);
+    }
+  }
 
   /** KD-time augmentation of pool images: random crop with zero padding, horizontal flip. */
-  public record Augmentation(int cropPadding, boolean horizontalFlip) {}
+  public record Augmentation(int cropPadding, boolean horizontalFlip) {
+    /** @throws DfkdException when the padding is negative */
+    public Augmentation {
+      atLeast("kdAugmentation.cropPadding", cropPadding, 0);
+    }
+  }
+
+  private static void atLeast(String key, int value, int min) {
+    if (value < min) {
+      throw new DfkdException(key + " must be ≥ " + min + ", got " + value);
+    }
+  }
 
   public static Builder builder() {
     return new Builder();
@@ -83,9 +91,7 @@ public record RunSpec(
     private String method = "";
     private String studentArch = "lenet5-half-bn";
     private long seed = 0;
-    private Schedule schedule = new Schedule(30, 100, 256, 256, 1, 0);
-    private StudentOptimizer optimizer = new StudentOptimizer(0.1, 0.9, 1e-4, "cosine", 0.0);
-    private double temperature = 20;
+    private Schedule schedule = new Schedule(30, 100, 256, 1, 0);
     private Augmentation kdAugmentation = new Augmentation(2, true);
     private ComponentSpec synthesizer = ComponentSpec.of("");
     private List<TermSpec> synthesisTerms = new ArrayList<>();
@@ -99,8 +105,6 @@ public record RunSpec(
       studentArch = s.studentArch;
       seed = s.seed;
       schedule = s.schedule;
-      optimizer = s.optimizer;
-      temperature = s.temperature;
       kdAugmentation = s.kdAugmentation;
       synthesizer = s.synthesizer;
       synthesisTerms = new ArrayList<>(s.synthesisTerms);
@@ -114,12 +118,9 @@ public record RunSpec(
     public Builder schedule(Schedule v) { schedule = v; return this; }
     public Builder schedule(UnaryOperator<Schedule> f) { schedule = f.apply(schedule); return this; }
     public Builder epochs(int epochs) {
-      schedule = new Schedule(epochs, schedule.kdStepsPerEpoch(), schedule.kdBatchSize(),
-          schedule.synthesisBatchSize(), schedule.synthesisCallsPerEpoch(), schedule.warmupCalls());
+      schedule = new Schedule(epochs, schedule.kdStepsPerEpoch(), schedule.synthesisBatchSize(), schedule.synthesisCallsPerEpoch(), schedule.warmupCalls());
       return this;
     }
-    public Builder optimizer(StudentOptimizer v) { optimizer = v; return this; }
-    public Builder temperature(double v) { temperature = v; return this; }
     public Builder kdAugmentation(Augmentation v) { kdAugmentation = v; return this; }
     public Builder synthesizer(ComponentSpec v) { synthesizer = v; return this; }
     public Builder synthesisTerms(List<TermSpec> v) { synthesisTerms = new ArrayList<>(v); return this; }
@@ -129,8 +130,7 @@ public record RunSpec(
     public Builder addStudentTerm(TermSpec v) { studentTerms.add(v); return this; }
 
     public RunSpec build() {
-      return new RunSpec(method, studentArch, seed, schedule, optimizer, temperature,
-          kdAugmentation, synthesizer, synthesisTerms, trainer, studentTerms);
+      return new RunSpec(method, studentArch, seed, schedule, kdAugmentation, synthesizer, synthesisTerms, trainer, studentTerms);
     }
   }
 }

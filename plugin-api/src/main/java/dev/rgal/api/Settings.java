@@ -5,9 +5,11 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * Immutable string settings of one component (a synthesizer, a term, a trainer), as they appear in
- * a preset and on the command line. Typed getters parse on read and fail with a one-line message
- * naming the key. Keys are sorted so provenance and tracking params are stable.
+ * The settings of one component (a synthesizer, a term, a trainer) as a spec holds them: option
+ * name to value, as written in a preset or with {@code --set}. They are checked against the
+ * component's declared {@link dev.rgal.api.options.Options} when the spec is resolved; components
+ * read the typed {@link dev.rgal.api.options.OptionValues}, never these strings. Keys are sorted
+ * so provenance and tracking params are stable.
  */
 public record Settings(Map<String, String> values) {
   public Settings {
@@ -33,45 +35,5 @@ public record Settings(Map<String, String> values) {
 
   public boolean has(String key) {
     return values.containsKey(key);
-  }
-
-  public String getString(String key, String fallback) {
-    return values.getOrDefault(key, fallback);
-  }
-
-  public double getDouble(String key, double fallback) {
-    String v = values.get(key);
-    if (v == null) {
-      return fallback;
-    }
-    try {
-      return Double.parseDouble(v.trim());
-    } catch (NumberFormatException e) {
-      throw new DfkdException("setting '" + key + "' must be a number, got '" + v + "'");
-    }
-  }
-
-  public int getInt(String key, int fallback) {
-    String v = values.get(key);
-    if (v == null) {
-      return fallback;
-    }
-    try {
-      return Integer.parseInt(v.trim());
-    } catch (NumberFormatException e) {
-      throw new DfkdException("setting '" + key + "' must be a whole number, got '" + v + "'");
-    }
-  }
-
-  public boolean getBoolean(String key, boolean fallback) {
-    String v = values.get(key);
-    if (v == null) {
-      return fallback;
-    }
-    return switch (v.trim().toLowerCase(java.util.Locale.ROOT)) {
-      case "true", "yes", "on", "1" -> true;
-      case "false", "no", "off", "0" -> false;
-      default -> throw new DfkdException("setting '" + key + "' must be true or false, got '" + v + "'");
-    };
   }
 }

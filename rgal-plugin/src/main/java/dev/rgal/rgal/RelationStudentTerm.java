@@ -2,6 +2,7 @@ package dev.rgal.rgal;
 
 import ai.djl.ndarray.NDArray;
 import dev.rgal.api.ComponentRequest;
+import dev.rgal.api.options.Options;
 import dev.rgal.api.training.StudentStep;
 import dev.rgal.api.training.StudentTerm;
 import java.util.List;
@@ -12,16 +13,18 @@ import java.util.List;
  * logits, labels = teacher argmax, standard triplet. It asks for paired views so every image has
  * a same-label positive (its other view).
  *
- * <p>Settings: {@code precision} ({@code reproduce} or {@code well-defined}).
+ * <p>Options: {@link #OPTIONS}; its negative draws are seeded from the run seed.
  */
 final class RelationStudentTerm implements StudentTerm {
+  static final Options OPTIONS = Options.of(RgalSettings.PRECISION);
+
   private final RelationLoss loss;
 
   RelationStudentTerm(ComponentRequest r) {
     loss = RelationLoss.builder()
-        .sampler(NegativeSampler.distance(RgalSettings.precision(r.settings())))
+        .sampler(NegativeSampler.distance(RgalSettings.precision(r.options().get(RgalSettings.PRECISION))))
         .direction(TripletDirection.RELEASED)
-        .draws(NegativeDraws.categorical(r.spec().seed() * 31 + 29))
+        .draws(NegativeDraws.categorical(r.seed() * 31 + 29))
         .build();
   }
 

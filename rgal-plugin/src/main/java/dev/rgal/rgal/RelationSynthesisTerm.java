@@ -3,8 +3,10 @@ package dev.rgal.rgal;
 import ai.djl.ndarray.NDArray;
 import dev.rgal.api.ComponentRequest;
 import dev.rgal.api.DfkdException;
-import dev.rgal.api.Settings;
 import dev.rgal.api.model.Features;
+import dev.rgal.api.options.Option;
+import dev.rgal.api.options.OptionValues;
+import dev.rgal.api.options.Options;
 import dev.rgal.api.synthesis.SynthesisStep;
 import dev.rgal.api.synthesis.SynthesisTerm;
 import java.util.List;
@@ -16,26 +18,28 @@ import java.util.Locale;
  * focal sampler on the teacher's logits, labels = teacher argmax. Like the adversarial term it
  * reads the student and waits for the warm-up to end.
  *
- * <p>Settings: {@code startLayer} (2), {@code endLayer} (4; clipped to the stage count),
- * {@code direction} ({@code released}: what the released code minimises; {@code paper}: the
- * swapped roles the paper describes), {@code precision} ({@code reproduce}: the released float32
- * sampler with its underflow fallback; {@code well-defined}), {@code target} ({@code student} or
- * {@code teacher} stages).
+ * <p>Options: {@link #OPTIONS}; its negative draws are seeded from the run seed.
  */
 final class RelationSynthesisTerm implements SynthesisTerm {
+  static final Option<Integer> START_LAYER = Option.integer("startLayer", 2,
+      "first stage (0-based) whose pooled features enter the relation loss").atLeast(0);
+  static final Option<Integer> END_LAYER = Option.integer("endLayer", 4,
+      "stage after the last one used (clipped to the stage count)").atLeast(1);
+  static final Option<String> TARGET = Option.choice("target", "student",
+      "whose stages the loss reads", "student", "teacher");
+  static final Options OPTIONS = Options.of(START_LAYER, END_LAYER, RgalSettings.DIRECTION,
+      RgalSettings.PRECISION, TARGET);
+
   private final int start;
   private final int end;
   private final boolean onStudent;
   private final RelationLoss loss;
 
   RelationSynthesisTerm(ComponentRequest r) {
-    Settings s = r.settings();
-    start = s.getInt("startLayer", 2);
-    end = s.getInt("endLayer", 4);
-    String target = s.getString("target", "student");
-    if (!target.equals("student") && !target.equals("teacher")) {
-      throw new DfkdException("rgal-relation target must be student or teacher, got '" + target + "'");
-    }
+    OptionValues s = r.options();
+    start = s.get(START_LAYER);
+    end = s.get(END_LAYER);
+    String target = s.get(TARGET);
     onStudent = target.equals("student");
     int stages = onStudent ? r.student().stageChannels().size() : r.teacher().stageChannels().size();
     if (start < 0 || start >= Math.min(end, stages)) {
@@ -43,9 +47,9 @@ final class RelationSynthesisTerm implements SynthesisTerm {
           + target + " (it has " + stages + "): set synthesisTerms.rgal-relation.settings.startLayer below " + stages);
     }
     loss = RelationLoss.builder()
-        .sampler(NegativeSampler.focal(RgalSettings.precision(s)))
-        .direction(RgalSettings.direction(s))
-        .draws(NegativeDraws.categorical(r.spec().seed() * 31 + 17))
+        .sampler(NegativeSampler.focal(RgalSettings.precision(s.get(RgalSettings.PRECISION))))
+        .direction(RgalSettings.direction(s.get(RgalSettings.DIRECTION)))
+        .draws(NegativeDraws.categorical(r.seed() * 31 + 17))
         .build();
   }
 

@@ -19,6 +19,12 @@ import java.util.Map;
 public final class RgalExtension implements MethodExtension {
   static final double WEIGHT = 0.1;
 
+  /** RGAL's student terms at their released weights (also the {@code rgal} trainer's defaults). */
+  static List<TermSpec> studentTerms() {
+    return List.of(new TermSpec("rgal-relation", WEIGHT, new Settings(Map.of("precision", "reproduce"))),
+        TermSpec.of("rgal-cd", WEIGHT));
+  }
+
   @Override
   public RunSpec extend(RunSpec base) {
     List<TermSpec> synth = new ArrayList<>(base.synthesisTerms());
@@ -27,8 +33,7 @@ public final class RgalExtension implements MethodExtension {
         "startLayer", "2", "endLayer", "4", "direction", "released", "precision", "reproduce", "target", "student"))));
     List<TermSpec> student = new ArrayList<>(base.studentTerms());
     student.removeIf(t -> t.name().equals("rgal-relation") || t.name().equals("rgal-cd"));
-    student.add(new TermSpec("rgal-relation", WEIGHT, new Settings(Map.of("precision", "reproduce"))));
-    student.add(TermSpec.of("rgal-cd", WEIGHT));
+    student.addAll(studentTerms());
     return base.toBuilder()
         .synthesisTerms(synth)
         .trainer(new ComponentSpec("rgal", base.trainer().settings()))

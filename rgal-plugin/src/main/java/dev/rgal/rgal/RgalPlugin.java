@@ -6,11 +6,12 @@ import dev.rgal.api.Bindings;
 import dev.rgal.api.DfkdPlugin;
 import dev.rgal.api.MethodDefinition;
 import dev.rgal.api.MethodPreset;
-import dev.rgal.api.WeightedTerm;
-import dev.rgal.api.training.StudentTerm;
+import dev.rgal.api.synthesis.SynthesisTermFactory;
+import dev.rgal.api.synthesis.SynthesizerFactory;
+import dev.rgal.api.training.StudentTermFactory;
+import dev.rgal.api.training.StudentTrainerFactory;
 import dev.rgal.engine.synthesis.PerCallGeneratorSynthesizer;
 import dev.rgal.engine.train.KdTrainer;
-import java.util.List;
 
 /**
  * RGAL as a drop-in plugin: the {@code rgal-relation} synthesis term, the {@code rgal-relation}
@@ -29,23 +30,18 @@ public final class RgalPlugin implements DfkdPlugin {
     return new AbstractModule() {
       @Override
       protected void configure() {
-        Bindings.synthesisTerms(binder()).addBinding("rgal-relation").toInstance(RelationSynthesisTerm::new);
-        Bindings.studentTerms(binder()).addBinding("rgal-relation").toInstance(RelationStudentTerm::new);
+        Bindings.synthesisTerms(binder()).addBinding("rgal-relation").toInstance(
+            SynthesisTermFactory.declared(RelationSynthesisTerm.OPTIONS, RelationSynthesisTerm::new));
+        Bindings.studentTerms(binder()).addBinding("rgal-relation").toInstance(
+            StudentTermFactory.declared(RelationStudentTerm.OPTIONS, RelationStudentTerm::new));
         Bindings.studentTerms(binder()).addBinding("rgal-cd").toInstance(ChannelDistillationTerm::new);
-        // the rgal trainer is the KD loop with paired views; without RGAL terms in the spec it
-        // adds both at their released weights, so choosing the trainer alone is enough
-        Bindings.studentTrainers(binder()).addBinding("rgal").toInstance((request, student, terms) -> {
-          List<WeightedTerm<StudentTerm>> all = terms;
-          // only when the spec names no RGAL student term at all: a term set to weight 0 is an
-          // explicit choice (ablation) and stays off
-          if (request.spec().studentTerms().stream().noneMatch(t -> t.name().startsWith("rgal-"))) {
-            all = List.of(
-                new WeightedTerm<>("rgal-relation", RgalExtension.WEIGHT, new RelationStudentTerm(request)),
-                new WeightedTerm<>("rgal-cd", RgalExtension.WEIGHT, new ChannelDistillationTerm(request)));
-          }
-          return new KdTrainer(request, student, all);
-        });
-        Bindings.synthesizers(binder()).addBinding("rgal").toInstance(PerCallGeneratorSynthesizer::new);
+        // the rgal trainer is the KD loop (paired views come from its terms) whose default student
+        // terms are RGAL's two: choosing the trainer alone is enough, and resolution writes the
+        // terms into the spec so the logged params show them
+        Bindings.studentTrainers(binder()).addBinding("rgal").toInstance(
+            StudentTrainerFactory.declared(KdTrainer.OPTIONS, RgalExtension.studentTerms(), KdTrainer::new));
+        Bindings.synthesizers(binder()).addBinding("rgal").toInstance(
+            SynthesizerFactory.declared(PerCallGeneratorSynthesizer.OPTIONS, PerCallGeneratorSynthesizer::new));
         Bindings.extensions(binder()).addBinding("rgal").toInstance(new RgalExtension());
         Bindings.methods(binder()).addBinding("rgal").toInstance(new MethodDefinition("rgal",
             "RGAL as released: per-call generator + relation-guided synthesis term + RGAL student trainer",

@@ -1,27 +1,23 @@
 package dev.rgal.rgal;
 
-import dev.rgal.api.DfkdException;
-import dev.rgal.api.Settings;
+import dev.rgal.api.options.Option;
 
-/** Parsing of the settings RGAL's components share. */
+/** The options RGAL's components share, and their meaning. */
 final class RgalSettings {
+  static final Option<String> DIRECTION = Option.choice("direction", "released",
+      "triplet roles: released (what the released code minimises) or paper (the swapped roles the paper describes)",
+      "released", "paper");
+  static final Option<String> PRECISION = Option.choice("precision", "reproduce",
+      "negative sampler: reproduce (the released float32 sampler with its underflow fallback) or well-defined",
+      "reproduce", "well-defined");
+
   private RgalSettings() {}
 
-  static TripletDirection direction(Settings s) {
-    return switch (s.getString("direction", "released")) {
-      case "released" -> TripletDirection.RELEASED;
-      case "paper" -> TripletDirection.PAPER;
-      default -> throw new DfkdException("rgal direction must be 'released' or 'paper', got '"
-          + s.getString("direction", "") + "'");
-    };
+  static TripletDirection direction(String value) {
+    return value.equals("paper") ? TripletDirection.PAPER : TripletDirection.RELEASED;
   }
 
-  static SamplerPrecision precision(Settings s) {
-    return switch (s.getString("precision", "reproduce")) {
-      case "reproduce" -> SamplerPrecision.REPRODUCE_FLOAT32;
-      case "well-defined" -> SamplerPrecision.WELL_DEFINED;
-      default -> throw new DfkdException("rgal precision must be 'reproduce' or 'well-defined', got '"
-          + s.getString("precision", "") + "'");
-    };
+  static SamplerPrecision precision(String value) {
+    return value.equals("well-defined") ? SamplerPrecision.WELL_DEFINED : SamplerPrecision.REPRODUCE_FLOAT32;
   }
 }

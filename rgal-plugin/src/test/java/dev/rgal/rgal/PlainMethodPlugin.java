@@ -15,12 +15,11 @@ import dev.rgal.engine.synthesis.PerCallGeneratorSynthesizer;
 public final class PlainMethodPlugin implements DfkdPlugin {
   static final String PRESET = """
       {"method": "plain", "studentArch": "lenet5-half-bn", "seed": 0,
-       "schedule": {"epochs": 2, "kdStepsPerEpoch": 30, "kdBatchSize": 128, "synthesisBatchSize": 128, "synthesisCallsPerEpoch": 1, "warmupCalls": 1},
-       "optimizer": {"lr": 0.1, "momentum": 0.9, "weightDecay": 1e-4, "schedule": "cosine", "lrMin": 0.0},
-       "temperature": 20, "kdAugmentation": {"cropPadding": 2, "horizontalFlip": true},
+       "schedule": {"epochs": 2, "kdStepsPerEpoch": 30, "synthesisBatchSize": 128, "synthesisCallsPerEpoch": 1, "warmupCalls": 1},
+              "kdAugmentation": {"cropPadding": 2, "horizontalFlip": true},
        "synthesizer": {"name": "plain-generator", "settings": {"gSteps": 10, "lr": 0.01, "nz": 64, "ngf": 16}},
        "synthesisTerms": [{"name": "bn", "weight": 1}, {"name": "onehot", "weight": 1}, {"name": "adv", "weight": 1}],
-       "trainer": {"name": "kd"}, "studentTerms": []}
+       "trainer": {"name": "kd", "settings": {"lr": 0.1, "batchSize": 128}}, "studentTerms": []}
       """;
 
   @Override
@@ -33,7 +32,8 @@ public final class PlainMethodPlugin implements DfkdPlugin {
     return new AbstractModule() {
       @Override
       protected void configure() {
-        Bindings.synthesizers(binder()).addBinding("plain-generator").toInstance(PerCallGeneratorSynthesizer::new);
+        Bindings.synthesizers(binder()).addBinding("plain-generator").toInstance(
+            dev.rgal.api.synthesis.SynthesizerFactory.declared(PerCallGeneratorSynthesizer.OPTIONS, PerCallGeneratorSynthesizer::new));
         Bindings.methods(binder()).addBinding("plain").toInstance(new MethodDefinition("plain", "test base method", "plain-tiny"));
         Bindings.presets(binder()).addBinding("plain-tiny").toInstance(new MethodPreset("plain-tiny", PRESET));
       }

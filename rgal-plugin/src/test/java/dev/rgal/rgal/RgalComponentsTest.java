@@ -1,6 +1,7 @@
 package dev.rgal.rgal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.engine.Engine;
@@ -9,9 +10,12 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.nn.Block;
 import dev.rgal.api.Bindings.Registry;
 import dev.rgal.api.ComponentRequest;
+import dev.rgal.api.DfkdException;
 import dev.rgal.api.RunSpec;
 import dev.rgal.api.TermSpec;
 import dev.rgal.api.WeightedTerm;
+import dev.rgal.api.options.OptionValues;
+import dev.rgal.api.options.Options;
 import dev.rgal.api.training.StudentContext;
 import dev.rgal.api.training.StudentTerm;
 import dev.rgal.api.training.StudentTrainer;
@@ -25,6 +29,7 @@ import dev.rgal.engine.progress.Progress;
 import dev.rgal.engine.run.DistillRequest;
 import dev.rgal.engine.run.DistillResult;
 import dev.rgal.engine.run.Distiller;
+import dev.rgal.engine.run.SpecValidator;
 import dev.rgal.engine.teacher.LoadedTeacher;
 import dev.rgal.engine.teacher.TeacherRecipe;
 import dev.rgal.engine.teacher.TeacherStore;
@@ -55,6 +60,24 @@ class RgalComponentsTest {
   }
 
   @Test
+  void theRgalTrainersDefaultTermsAreWrittenIntoTheSpecUnlessItNamesOne() {
+    try (PluginHost host = PluginHost.discover(); Distiller d = new Distiller(host, Progress.silent())) {
+      RunSpec alone = d.spec("plain", null, Map.of("trainer.name", "rgal"));
+      assertEquals(List.of("rgal-relation 0.1 {precision=reproduce}", "rgal-cd 0.1 {}"), alone.studentTerms().stream()
+          .map(t -> t.name() + " " + t.weight() + " " + t.settings().values()).toList());
+      assertEquals(alone.trainer().settings(), d.spec("plain", null, Map.of()).trainer().settings(),
+          "the rgal trainer takes the kd options, carried over");
+      // naming one of them, even switched off, is the user's choice: nothing is added
+      RunSpec ablated = d.spec("plain", null, Map.of("trainer.name", "rgal", "studentTerms.rgal-cd.weight", "0"));
+      assertEquals(List.of("rgal-cd"), ablated.studentTerms().stream().map(TermSpec::name).toList());
+      // and a typo in one of its options is caught like any other
+      DfkdException e = assertThrows(DfkdException.class, () -> d.spec("plain+rgal", null,
+          Map.of("studentTerms.rgal-relation.settings.precison", "well-defined")));
+      assertTrue(e.getMessage().contains("did you mean precision?"), e.getMessage());
+    }
+  }
+
+  @Test
   void extensionAddsBothComponentsAndLeavesTheBaseAlone() {
     try (PluginHost host = PluginHost.discover(); Distiller d = new Distiller(host, Progress.silent())) {
       RunSpec base = d.spec("plain", null, Map.of());
@@ -82,12 +105,15 @@ class RgalComponentsTest {
       LoadedTeacher teacher = TeacherStore.load(teacherDir, Zoo.factories(), run);
       ZooNet student = Zoo.create("lenet5-half-bn", run, 1, 32, 32, 10);
       RunSpec spec = new Distiller(host, Progress.silent()).spec("plain+rgal", null,
-          Map.of("schedule.kdStepsPerEpoch", "15", "schedule.kdBatchSize", "128"));
-      ComponentRequest req = new ComponentRequest(spec.trainer().settings(), spec, teacher.net().info(), student.info(),
-          teacher.metadata().dataSpec(), run);
+          Map.of("schedule.kdStepsPerEpoch", "15", "trainer.settings.batchSize", "128"));
+      SpecValidator validator = new SpecValidator(host);
+      ComponentRequest req = new ComponentRequest(
+          validator.options(Registry.STUDENT_TRAINERS, "rgal", spec.trainer().settings(), "trainer"),
+          spec.seed(), teacher.net().info(), student.info(), teacher.metadata().dataSpec(), run);
       List<WeightedTerm<StudentTerm>> terms = new ArrayList<>();
-      RelationStudentTerm relation = new RelationStudentTerm(req);
-      ChannelDistillationTerm cd = new ChannelDistillationTerm(req);
+      RelationStudentTerm relation = new RelationStudentTerm(req.withOptions(
+          validator.options(Registry.STUDENT_TERMS, "rgal-relation", spec.studentTerms().get(0).settings(), "studentTerms.rgal-relation")));
+      ChannelDistillationTerm cd = new ChannelDistillationTerm(req.withOptions(OptionValues.defaults(Options.none())));
       terms.add(new WeightedTerm<>("rgal-relation", 0.1, relation));
       terms.add(new WeightedTerm<>("rgal-cd", 0.1, cd));
       List<float[]> adapterBefore = new ArrayList<>();
@@ -108,7 +134,7 @@ class RgalComponentsTest {
         List<Double> relationLoss = new ArrayList<>();
         for (int epoch = 0; epoch < 4; epoch++) {
           try (NDManager em = run.newSubManager()) {
-            TrainingSummary s = trainer.trainEpoch(new StudentContext(teacher.net(), student, pool, terms, epoch, 4, em, new Random(epoch)));
+            TrainingSummary s = trainer.trainEpoch(new StudentContext(teacher.net(), student, pool, terms, epoch, 4, spec.schedule().kdStepsPerEpoch(), em, new Random(epoch)));
             relationLoss.add(s.meanLosses().get("rgal-relation"));
             assertTrue(s.meanLosses().containsKey("rgal-cd"));
           }

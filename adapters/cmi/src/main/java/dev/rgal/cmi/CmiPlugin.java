@@ -6,6 +6,8 @@ import dev.rgal.api.Bindings;
 import dev.rgal.api.DfkdPlugin;
 import dev.rgal.api.MethodDefinition;
 import dev.rgal.api.MethodPreset;
+import dev.rgal.api.synthesis.SynthesisTermFactory;
+import dev.rgal.api.synthesis.SynthesizerFactory;
 import dev.rgal.engine.synthesis.PerCallGeneratorSynthesizer;
 
 /**
@@ -23,8 +25,10 @@ public final class CmiPlugin implements DfkdPlugin {
     return new AbstractModule() {
       @Override
       protected void configure() {
-        Bindings.synthesizers(binder()).addBinding("cmi").toInstance(PerCallGeneratorSynthesizer::new);
-        Bindings.synthesisTerms(binder()).addBinding("cmi-contrastive").toInstance(ContrastiveTerm::create);
+        Bindings.synthesizers(binder()).addBinding("cmi").toInstance(
+            SynthesizerFactory.declared(PerCallGeneratorSynthesizer.OPTIONS, PerCallGeneratorSynthesizer::new));
+        Bindings.synthesisTerms(binder()).addBinding("cmi-contrastive").toInstance(
+            SynthesisTermFactory.declared(ContrastiveTerm.OPTIONS, ContrastiveTerm::create));
         Bindings.methods(binder()).addBinding("cmi").toInstance(new MethodDefinition("cmi",
             "CMI: generator re-initialised per call, contrastive instance discrimination against a memory bank",
             "fmnist-lenet5-cmi"));

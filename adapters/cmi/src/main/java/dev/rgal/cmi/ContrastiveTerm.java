@@ -1,6 +1,5 @@
 package dev.rgal.cmi;
 
-import dev.rgal.engine.loss.GraphScalars;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
@@ -11,15 +10,18 @@ import ai.djl.nn.Parameter;
 import dev.rgal.api.ComponentRequest;
 import dev.rgal.api.DataSpec;
 import dev.rgal.api.DfkdException;
-import dev.rgal.api.Settings;
 import dev.rgal.api.model.ArchitectureFactory;
 import dev.rgal.api.model.BnStatistics;
 import dev.rgal.api.model.FeatureNet;
 import dev.rgal.api.model.Features;
+import dev.rgal.api.options.Option;
+import dev.rgal.api.options.OptionValues;
+import dev.rgal.api.options.Options;
 import dev.rgal.api.synthesis.SynthesisStep;
 import dev.rgal.api.synthesis.SynthesisTerm;
 import dev.rgal.engine.data.BatchAugment;
 import dev.rgal.engine.data.Normalization;
+import dev.rgal.engine.loss.GraphScalars;
 import dev.rgal.engine.train.Adam;
 import dev.rgal.engine.train.NoGrad;
 import dev.rgal.engine.zoo.Zoo;
@@ -53,12 +55,30 @@ import org.jspecify.annotations.Nullable;
  * views, no gradient) instead of copied from the features of the iteration that was kept, so the
  * term needs no knowledge of which iteration the synthesizer keeps.
  *
- * <p>Settings: {@code temperature} (0.1), {@code headDim} (256), {@code negatives} (4096),
- * {@code bankSize} (40960), {@code minScale} (0.25), {@code headLr} (the synthesizer's {@code lr},
- * as the reference's lr_g), {@code featureDim} (inferred from the teacher's architecture when it is
- * a zoo architecture; required otherwise).
+ * <p>Options: {@link #OPTIONS}. The head's learning rate and the padding of the global view are
+ * the term's own ({@code headLr}, {@code augPadding}); their defaults equal the CMI synthesizer's
+ * {@code lr} and {@code augPadding}, as in the reference (lr_g for the head), so change them together.
  */
 public final class ContrastiveTerm implements SynthesisTerm {
+  public static final Option<Double> TEMPERATURE = Option.real("temperature", 0.1,
+      "softmax temperature τ of the instance-discrimination logits").atLeast(1e-6);
+  public static final Option<Integer> HEAD_DIM = Option.integer("headDim", 256,
+      "output size of the projection head").atLeast(1);
+  public static final Option<Integer> NEGATIVES = Option.integer("negatives", 4096,
+      "cached instances drawn from the memory bank per step").atLeast(0);
+  public static final Option<Integer> BANK_SIZE = Option.integer("bankSize", 40960,
+      "memory bank capacity (instances)").atLeast(1);
+  public static final Option<Double> MIN_SCALE = Option.real("minScale", 0.25,
+      "smallest area fraction of the local view's random resized crop").between(1e-6, 1);
+  public static final Option<Double> HEAD_LR = Option.real("headLr", 1e-3,
+      "learning rate of the head's own Adam (the reference uses the generator's lr)").atLeast(1e-12);
+  public static final Option<Integer> AUG_PADDING = Option.integer("augPadding", 4,
+      "crop padding of the global view the bank's rows repeat (the synthesizer's augPadding)").atLeast(0);
+  public static final Option<Integer> FEATURE_DIM = Option.integer("featureDim", 0,
+      "summed channels of the teacher's BN layers; inferred for zoo teachers").atLeast(1).optional();
+  public static final Options OPTIONS = Options.of(TEMPERATURE, HEAD_DIM, NEGATIVES, BANK_SIZE, MIN_SCALE,
+      HEAD_LR, AUG_PADDING, FEATURE_DIM);
+
   private static final int STATE_VERSION = 2;
 
   private final double temperature;
@@ -106,13 +126,10 @@ public final class ContrastiveTerm implements SynthesisTerm {
 
   /** The factory bound as {@code cmi-contrastive}. */
   public static ContrastiveTerm create(ComponentRequest r) {
-    Settings s = r.settings();
-    int featureDim = s.has("featureDim") ? s.getInt("featureDim", 0) : probeFeatureDim(r);
-    return new ContrastiveTerm(featureDim, s.getInt("headDim", 256), s.getDouble("temperature", 0.1),
-        s.getInt("negatives", 4096), s.getInt("bankSize", 40960), s.getDouble("minScale", 0.25),
-        s.getDouble("headLr", r.spec().synthesizer().settings().getDouble("lr", 1e-3)),
-        // the bank's global view repeats the synthesizer's augmentation (crop with its padding + flip)
-        r.spec().synthesizer().settings().getInt("augPadding", 4), r.data(), r.manager());
+    OptionValues o = r.options();
+    int featureDim = o.isSet(FEATURE_DIM) ? o.get(FEATURE_DIM) : probeFeatureDim(r);
+    return new ContrastiveTerm(featureDim, o.get(HEAD_DIM), o.get(TEMPERATURE), o.get(NEGATIVES),
+        o.get(BANK_SIZE), o.get(MIN_SCALE), o.get(HEAD_LR), o.get(AUG_PADDING), r.data(), r.manager());
   }
 
   /**

@@ -9,11 +9,12 @@ import dev.rgal.api.Bindings.Registry;
 import dev.rgal.api.ComponentRequest;
 import dev.rgal.api.DataSpec;
 import dev.rgal.api.DfkdException;
-import dev.rgal.api.Settings;
-import dev.rgal.api.model.NetInfo;
 import dev.rgal.api.MethodDefinition;
 import dev.rgal.api.RunSpec;
+import dev.rgal.api.Settings;
 import dev.rgal.api.TermSpec;
+import dev.rgal.api.model.NetInfo;
+import dev.rgal.api.options.OptionValues;
 import dev.rgal.api.synthesis.SynthesisTermFactory;
 import dev.rgal.api.synthesis.SynthesizerFactory;
 import dev.rgal.engine.plugin.PluginHost;
@@ -38,9 +39,12 @@ class CmiPluginTest {
       assertEquals("cmi", spec.synthesizer().name());
       TermSpec cr = spec.synthesisTerms().stream().filter(t -> t.name().equals("cmi-contrastive")).findFirst().orElseThrow();
       assertEquals(0.8, cr.weight());
-      assertEquals(0.1, cr.settings().getDouble("temperature", 0));
-      assertEquals(256, cr.settings().getInt("headDim", 0));
-      assertEquals(4096, cr.settings().getInt("negatives", 0));
+      assertEquals("0.1", cr.settings().values().get("temperature"));
+      assertEquals("256", cr.settings().values().get("headDim"));
+      assertEquals("4096", cr.settings().values().get("negatives"));
+      // the head's lr and the global view's padding are the term's own, equal to the synthesizer's
+      assertEquals(spec.synthesizer().settings().values().get("lr"), cr.settings().values().get("headLr"));
+      assertEquals(spec.synthesizer().settings().values().get("augPadding"), cr.settings().values().get("augPadding"));
 
       // the factory infers D from the teacher's architecture: LeNet-5-BN's BN layers have 6 + 16 + 120 channels
       SynthesisTermFactory factory = host.require(Registry.SYNTHESIS_TERMS, SynthesisTermFactory.class, "cmi-contrastive");
@@ -62,6 +66,7 @@ class CmiPluginTest {
     NetInfo teacher = new NetInfo(teacherArch, 1, 32, 32, 10, 84, List.of(6L, 16L, 120L), 3);
     NetInfo student = new NetInfo("lenet5-half-bn", 1, 32, 32, 10, 42, List.of(3L, 8L, 60L), 3);
     DataSpec data = new DataSpec("fashion-mnist", 1, 32, 32, 10, List.of(0.286), List.of(0.353));
-    return new ComponentRequest(settings, spec, teacher, student, data, m);
+    return new ComponentRequest(OptionValues.parse(ContrastiveTerm.OPTIONS, "cmi-contrastive", "", settings.values()),
+        spec.seed(), teacher, student, data, m);
   }
 }

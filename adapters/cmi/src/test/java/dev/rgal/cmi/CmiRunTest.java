@@ -40,7 +40,7 @@ class CmiRunTest {
     long t1 = System.nanoTime();
     try (PluginHost host = PluginHost.discover()) {
       RunSpec spec = new MethodResolver(host).resolve("cmi", null, Map.of(
-          "schedule.epochs", "2", "schedule.kdStepsPerEpoch", "25", "schedule.kdBatchSize", "128",
+          "schedule.epochs", "2", "schedule.kdStepsPerEpoch", "25", "trainer.settings.batchSize", "128",
           "schedule.synthesisBatchSize", "128", "synthesizer.settings.gSteps", "10",
           "synthesizer.settings.lr", "0.01", "synthesizer.settings.nz", "64"));
       List<EpochReport> seen = new ArrayList<>();

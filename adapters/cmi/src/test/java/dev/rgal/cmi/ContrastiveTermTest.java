@@ -16,6 +16,7 @@ import dev.rgal.api.DfkdException;
 import dev.rgal.api.Settings;
 import dev.rgal.api.WeightedTerm;
 import dev.rgal.api.model.FeatureNet;
+import dev.rgal.api.options.OptionValues;
 import dev.rgal.api.synthesis.SynthesisContext;
 import dev.rgal.api.synthesis.SynthesisTerm;
 import dev.rgal.api.synthesis.SyntheticBatch;
@@ -56,7 +57,8 @@ class ContrastiveTermTest {
     teacher = Zoo.create("lenet5-bn", run, 1, 32, 32, 10);
     student = Zoo.create("lenet5-half-bn", run, 1, 32, 32, 10);
     synthesizer = new PerCallGeneratorSynthesizer(new ComponentRequest(
-        Settings.of(Map.of("gSteps", 3, "nz", 16, "ngf", 8)), null, teacher.info(), student.info(), DATA, run));
+        OptionValues.parse(PerCallGeneratorSynthesizer.OPTIONS, "synthesizer", "",
+            Settings.of(Map.of("gSteps", 3, "nz", 16, "ngf", 8)).values()), 0, teacher.info(), student.info(), DATA, run));
     try (NDManager m = run.newSubManager()) {
       featureDim = (int) ContrastiveTerm.instanceFeatures(
           teacher.forwardWithBnStatistics(m.zeros(new Shape(2, 1, 32, 32)), false).bnStatistics()).getShape().get(1);

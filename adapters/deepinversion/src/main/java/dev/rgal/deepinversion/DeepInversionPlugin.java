@@ -6,6 +6,7 @@ import dev.rgal.api.Bindings;
 import dev.rgal.api.DfkdPlugin;
 import dev.rgal.api.MethodDefinition;
 import dev.rgal.api.MethodPreset;
+import dev.rgal.api.synthesis.SynthesizerFactory;
 
 /** Contributes the {@code deepinversion} synthesizer, the {@code deepinversion} method and its preset. */
 public final class DeepInversionPlugin implements DfkdPlugin {
@@ -21,7 +22,8 @@ public final class DeepInversionPlugin implements DfkdPlugin {
     return new AbstractModule() {
       @Override
       protected void configure() {
-        Bindings.synthesizers(binder()).addBinding("deepinversion").toInstance(DeepInversionSynthesizer::new);
+        Bindings.synthesizers(binder()).addBinding("deepinversion").toInstance(
+            SynthesizerFactory.declared(DeepInversionSynthesizer.OPTIONS, DeepInversionSynthesizer::new));
         Bindings.methods(binder()).addBinding("deepinversion").toInstance(new MethodDefinition("deepinversion",
             "DeepInversion + ADI: pixels optimised directly against BN statistics, one-hot and student competition",
             PRESET));

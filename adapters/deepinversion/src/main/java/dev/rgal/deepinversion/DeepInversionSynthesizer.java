@@ -6,8 +6,10 @@ import ai.djl.ndarray.types.Shape;
 import dev.rgal.api.ComponentRequest;
 import dev.rgal.api.DataSpec;
 import dev.rgal.api.DfkdException;
-import dev.rgal.api.Settings;
 import dev.rgal.api.WeightedTerm;
+import dev.rgal.api.options.Option;
+import dev.rgal.api.options.OptionValues;
+import dev.rgal.api.options.Options;
 import dev.rgal.api.synthesis.SynthesisContext;
 import dev.rgal.api.synthesis.SynthesisTerm;
 import dev.rgal.api.synthesis.Synthesizer;
@@ -33,10 +35,18 @@ import java.util.List;
  * (ADI's competition term), the student being trained runs forward in eval mode every iteration.
  *
  * <p>Betas: §2.4 reads (0.5, 0.99) from the zju code; the benchmark file fixes (0.5, 0.999), which
- * is the default here. Settings: {@code gSteps} (200), {@code lr} (0.1), {@code jitter} (2),
- * {@code flip} (true), {@code beta1} (0.5), {@code beta2} (0.999).
+ * is the default here. Options: {@link #OPTIONS}.
  */
 final class DeepInversionSynthesizer implements Synthesizer {
+  static final Option<Integer> G_STEPS = Option.integer("gSteps", 200, "Adam steps on the pixels per call").atLeast(1);
+  static final Option<Double> LR = Option.real("lr", 0.1, "Adam learning rate of the pixels").atLeast(1e-12);
+  static final Option<Integer> JITTER = Option.integer("jitter", 2,
+      "largest circular shift per axis (px) of each iteration's augmentation").atLeast(0);
+  static final Option<Boolean> FLIP = Option.flag("flip", true, "flip the whole batch horizontally with probability 0.5");
+  static final Option<Double> BETA1 = Option.real("beta1", 0.5, "Adam β1").between(0, 0.999999);
+  static final Option<Double> BETA2 = Option.real("beta2", 0.999, "Adam β2").between(0, 0.999999);
+  static final Options OPTIONS = Options.of(G_STEPS, LR, JITTER, FLIP, BETA1, BETA2);
+
   /** Observes each inner iteration while its arrays are open (tests and diagnostics). */
   @FunctionalInterface
   interface IterationListener {
@@ -57,13 +67,13 @@ final class DeepInversionSynthesizer implements Synthesizer {
   }
 
   DeepInversionSynthesizer(ComponentRequest r, IterationListener listener) {
-    Settings s = r.settings();
-    gSteps = s.getInt("gSteps", 200);
-    lr = s.getDouble("lr", 0.1);
-    jitter = s.getInt("jitter", 2);
-    flip = s.getBoolean("flip", true);
-    beta1 = s.getDouble("beta1", 0.5);
-    beta2 = s.getDouble("beta2", 0.999);
+    OptionValues s = r.options();
+    gSteps = s.get(G_STEPS);
+    lr = s.get(LR);
+    jitter = s.get(JITTER);
+    flip = s.get(FLIP);
+    beta1 = s.get(BETA1);
+    beta2 = s.get(BETA2);
     data = r.data();
     this.listener = listener;
     if (gSteps < 1) {

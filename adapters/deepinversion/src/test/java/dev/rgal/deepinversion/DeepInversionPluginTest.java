@@ -34,8 +34,8 @@ class DeepInversionPluginTest {
       RunSpec spec = new MethodResolver(host).resolve("deepinversion", null, Map.of());
       assertEquals("deepinversion", spec.method());
       assertEquals("deepinversion", spec.synthesizer().name());
-      assertEquals(200, spec.synthesizer().settings().getInt("gSteps", -1));
-      assertEquals(0.1, spec.synthesizer().settings().getDouble("lr", -1), 0);
+      assertEquals(200, Integer.parseInt(spec.synthesizer().settings().values().get("gSteps")));
+      assertEquals(0.1, Double.parseDouble(spec.synthesizer().settings().values().get("lr")), 0);
       assertEquals(List.of("bn", "onehot", "adi", "tv-l2", "l2"),
           spec.synthesisTerms().stream().map(TermSpec::name).toList());
       // every term the preset names is provided by some plugin (the engine's core one)

@@ -28,7 +28,7 @@ class DeepInversionRunTest {
       RunSpec spec = new MethodResolver(host).resolve("deepinversion", null, Map.of(
           "schedule.epochs", "2",
           "schedule.kdStepsPerEpoch", "25",
-          "schedule.kdBatchSize", "128",
+          "trainer.settings.batchSize", "128",
           "schedule.synthesisBatchSize", "128",
           "synthesizer.settings.gSteps", "30"));
       List<EpochReport> seen = new ArrayList<>();

@@ -15,6 +15,7 @@ import dev.rgal.api.RunSpec;
 import dev.rgal.api.Settings;
 import dev.rgal.api.WeightedTerm;
 import dev.rgal.api.model.FeatureNet;
+import dev.rgal.api.options.OptionValues;
 import dev.rgal.api.synthesis.SynthesisContext;
 import dev.rgal.api.synthesis.SynthesisTerm;
 import dev.rgal.api.synthesis.SyntheticBatch;
@@ -59,7 +60,9 @@ class DeepInversionSynthesizerTest {
   }
 
   static DeepInversionSynthesizer synthesizer(Settings s, DeepInversionSynthesizer.IterationListener l) {
-    return new DeepInversionSynthesizer(new ComponentRequest(s, spec, teacher.info(), student.info(), DATA, root), l);
+    OptionValues options = OptionValues.parse(DeepInversionSynthesizer.OPTIONS, "synthesizer 'deepinversion'",
+        "synthesizer.settings", s.values());
+    return new DeepInversionSynthesizer(new ComponentRequest(options, spec.seed(), teacher.info(), student.info(), DATA, root), l);
   }
 
   static SynthesisContext context(List<WeightedTerm<SynthesisTerm>> terms, int batch, NDManager call) {

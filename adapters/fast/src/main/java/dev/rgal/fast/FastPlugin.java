@@ -6,6 +6,7 @@ import dev.rgal.api.Bindings;
 import dev.rgal.api.DfkdPlugin;
 import dev.rgal.api.MethodDefinition;
 import dev.rgal.api.MethodPreset;
+import dev.rgal.api.synthesis.SynthesizerFactory;
 
 /** Contributes the {@code fast} synthesizer, the {@code fast} method and its presets. */
 public final class FastPlugin implements DfkdPlugin {
@@ -19,7 +20,8 @@ public final class FastPlugin implements DfkdPlugin {
     return new AbstractModule() {
       @Override
       protected void configure() {
-        Bindings.synthesizers(binder()).addBinding("fast").toInstance(FastSynthesizer::new);
+        Bindings.synthesizers(binder()).addBinding("fast").toInstance(
+            SynthesizerFactory.declared(FastSynthesizer.OPTIONS, FastSynthesizer::new));
         Bindings.methods(binder()).addBinding("fast").toInstance(new MethodDefinition("fast",
             "Fast: meta-generator, first-order MAML, a few inner steps per batch", "fmnist-lenet5-fast"));
         Bindings.presets(binder()).addBinding("fmnist-lenet5-fast").toInstance(

@@ -3,10 +3,13 @@ package dev.rgal.fast;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Parameter;
 import dev.rgal.api.ComponentRequest;
 import dev.rgal.api.DataSpec;
-import dev.rgal.api.Settings;
 import dev.rgal.api.WeightedTerm;
+import dev.rgal.api.options.Option;
+import dev.rgal.api.options.OptionValues;
+import dev.rgal.api.options.Options;
 import dev.rgal.api.synthesis.SynthesisContext;
 import dev.rgal.api.synthesis.SynthesisTerm;
 import dev.rgal.api.synthesis.Synthesizer;
@@ -23,7 +26,6 @@ import dev.rgal.engine.train.KdTrainer;
 import dev.rgal.engine.zoo.Generator;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
-import ai.djl.nn.Parameter;
 import java.util.List;
 
 /**
@@ -33,10 +35,21 @@ import java.util.List;
  * lowest-loss iterate, and updates the meta-generator with the first-order MAML gradient — the sum
  * of the inner gradients at every adapted point — through a persistent Adam at {@code metaLr}.
  *
- * <p>Settings: {@code gSteps} (5), {@code lrG} (3e-3), {@code lrZ} (1e-2), {@code metaLr}
- * (lrG·gSteps), {@code nz} (256), {@code ngf} (64), {@code augPadding} (4).
+ * <p>Options: {@link #OPTIONS}.
  */
 final class FastSynthesizer implements Synthesizer {
+  static final Option<Integer> G_STEPS = Option.integer("gSteps", 5,
+      "inner adaptation steps per synthesis call").atLeast(1);
+  static final Option<Double> LR_G = Option.real("lrG", 3e-3, "inner Adam learning rate of the generator copy").atLeast(0);
+  static final Option<Double> LR_Z = Option.real("lrZ", 1e-2, "inner Adam learning rate of the latent z").atLeast(0);
+  static final Option<Double> META_LR = Option.real("metaLr", 0,
+      "Adam learning rate of the meta-generator (unset: lrG·gSteps)").atLeast(0).optional();
+  static final Option<Integer> NZ = Option.integer("nz", 256, "latent dimension").atLeast(1);
+  static final Option<Integer> NGF = Option.integer("ngf", 64, "generator width (feature maps)").atLeast(1);
+  static final Option<Integer> AUG_PADDING = Option.integer("augPadding", 4,
+      "zero padding of the random crop applied to synthetic views").atLeast(0);
+  static final Options OPTIONS = Options.of(G_STEPS, LR_G, LR_Z, META_LR, NZ, NGF, AUG_PADDING);
+
   private final int gSteps;
   private final double lrG;
   private final double lrZ;
@@ -48,16 +61,16 @@ final class FastSynthesizer implements Synthesizer {
   private final Adam metaAdam;
 
   FastSynthesizer(ComponentRequest r) {
-    Settings s = r.settings();
-    gSteps = s.getInt("gSteps", 5);
-    lrG = s.getDouble("lrG", 3e-3);
-    lrZ = s.getDouble("lrZ", 1e-2);
-    nz = s.getInt("nz", 256);
-    ngf = s.getInt("ngf", 64);
-    augPadding = s.getInt("augPadding", 4);
+    OptionValues s = r.options();
+    gSteps = s.get(G_STEPS);
+    lrG = s.get(LR_G);
+    lrZ = s.get(LR_Z);
+    nz = s.get(NZ);
+    ngf = s.get(NGF);
+    augPadding = s.get(AUG_PADDING);
     data = r.data();
     meta = Generator.builder().nz(nz).ngf(ngf).channels(data.channels()).imageSize(data.height()).build(r.manager());
-    metaAdam = Adam.of(List.of(new Adam.Group(KdTrainer.trainable(meta.block()), s.getDouble("metaLr", lrG * gSteps))),
+    metaAdam = Adam.of(List.of(new Adam.Group(KdTrainer.trainable(meta.block()), s.isSet(META_LR) ? s.get(META_LR) : lrG * gSteps)),
         0.5, 0.999, r.manager());
   }
 

@@ -36,7 +36,7 @@ class FastRunTest {
   }
 
   private static Map<String, String> tiny() {
-    return Map.of("schedule.epochs", "3", "schedule.kdStepsPerEpoch", "30", "schedule.kdBatchSize", "128",
+    return Map.of("schedule.epochs", "3", "schedule.kdStepsPerEpoch", "30", "trainer.settings.batchSize", "128",
         "schedule.synthesisBatchSize", "128", "schedule.warmupCalls", "2");
   }
 
@@ -45,8 +45,8 @@ class FastRunTest {
     try (PluginHost host = PluginHost.discover(); Distiller d = new Distiller(host, Progress.silent())) {
       RunSpec preset = d.spec("fast", null, Map.of());
       assertEquals("fmnist-lenet5-fast", host.registry(dev.rgal.api.Bindings.Registry.METHODS, dev.rgal.api.MethodDefinition.class).get("fast").defaultPreset());
-      assertEquals(5, preset.synthesizer().settings().getInt("gSteps", 0));
-      assertEquals(1.5e-2, preset.synthesizer().settings().getDouble("metaLr", 0), 1e-12);
+      assertEquals(5, Integer.parseInt(preset.synthesizer().settings().values().get("gSteps")));
+      assertEquals(1.5e-2, Double.parseDouble(preset.synthesizer().settings().values().get("metaLr")), 1e-12);
       assertEquals(3, preset.schedule().warmupCalls());
       assertEquals(10.0, preset.synthesisTerms().get(0).weight());
 

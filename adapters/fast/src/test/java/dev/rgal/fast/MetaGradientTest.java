@@ -12,6 +12,7 @@ import dev.rgal.api.RunSpec;
 import dev.rgal.api.Settings;
 import dev.rgal.api.WeightedTerm;
 import dev.rgal.api.model.FeatureNet;
+import dev.rgal.api.options.OptionValues;
 import dev.rgal.api.synthesis.SynthesisContext;
 import dev.rgal.api.synthesis.SynthesisTerm;
 import dev.rgal.engine.data.Datasets;
@@ -38,7 +39,9 @@ class MetaGradientTest {
       FeatureNet student = Zoo.factory("lenet5-half-bn").create(root, 1, 32, 32, 10);
       RunSpec spec = new MethodResolver(host).resolve("fast", null, Map.of());
       FastSynthesizer s = new FastSynthesizer(new ComponentRequest(
-          Settings.of(Map.of("gSteps", 3, "ngf", 8, "metaLr", metaLr)), spec, teacher.info(), student.info(), data, root));
+          OptionValues.parse(FastSynthesizer.OPTIONS, "synthesizer 'fast'", "",
+              Settings.of(Map.of("gSteps", 3, "ngf", 8, "metaLr", metaLr)).values()),
+          spec.seed(), teacher.info(), student.info(), data, root));
       List<float[]> before = s.metaWeights().stream().map(NDArray::toFloatArray).toList();
       try (NDManager call = root.newSubManager()) {
         List<WeightedTerm<SynthesisTerm>> terms = List.of(new WeightedTerm<>("bn", 10, BnStatisticsTerm.plain(call)),

@@ -15,12 +15,11 @@ import dev.rgal.engine.synthesis.PerCallGeneratorSynthesizer;
 public final class TestMethodPlugin implements DfkdPlugin {
   static final String TINY = """
       {"method": "tribuo-test", "studentArch": "lenet5-half-bn", "seed": 3,
-       "schedule": {"epochs": 1, "kdStepsPerEpoch": 4, "kdBatchSize": 64, "synthesisBatchSize": 64, "synthesisCallsPerEpoch": 1, "warmupCalls": 0},
-       "optimizer": {"lr": 0.05, "momentum": 0.9, "weightDecay": 1e-4, "schedule": "cosine", "lrMin": 0.0},
-       "temperature": 20, "kdAugmentation": {"cropPadding": 2, "horizontalFlip": true},
+       "schedule": {"epochs": 1, "kdStepsPerEpoch": 4, "synthesisBatchSize": 64, "synthesisCallsPerEpoch": 1, "warmupCalls": 0},
+              "kdAugmentation": {"cropPadding": 2, "horizontalFlip": true},
        "synthesizer": {"name": "tribuo-test-generator", "settings": {"gSteps": 2, "lr": 0.01, "nz": 32, "ngf": 8}},
        "synthesisTerms": [{"name": "bn", "weight": 1}, {"name": "onehot", "weight": 1}],
-       "trainer": {"name": "kd"}, "studentTerms": []}
+       "trainer": {"name": "kd", "settings": {"lr": 0.05, "batchSize": 64}}, "studentTerms": []}
       """;
 
   @Override
@@ -33,7 +32,8 @@ public final class TestMethodPlugin implements DfkdPlugin {
     return new AbstractModule() {
       @Override
       protected void configure() {
-        Bindings.synthesizers(binder()).addBinding("tribuo-test-generator").toInstance(PerCallGeneratorSynthesizer::new);
+        Bindings.synthesizers(binder()).addBinding("tribuo-test-generator").toInstance(
+            dev.rgal.api.synthesis.SynthesizerFactory.declared(PerCallGeneratorSynthesizer.OPTIONS, PerCallGeneratorSynthesizer::new));
         Bindings.methods(binder()).addBinding("tribuo-test").toInstance(
             new MethodDefinition("tribuo-test", "tribuo adapter test method", "tribuo-test-tiny"));
         // always fails: a failing observer must not fail the finished run

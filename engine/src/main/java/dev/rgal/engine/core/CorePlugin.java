@@ -4,10 +4,14 @@ import com.google.inject.AbstractModule;
 import com.google.inject.Module;
 import dev.rgal.api.Bindings;
 import dev.rgal.api.DfkdPlugin;
+import dev.rgal.api.options.Option;
+import dev.rgal.api.options.Options;
+import dev.rgal.api.synthesis.SynthesisTermFactory;
+import dev.rgal.api.training.StudentTrainerFactory;
 import dev.rgal.engine.loss.BnStatisticsTerm;
 import dev.rgal.engine.loss.SimpleTerms;
-import dev.rgal.engine.train.KdTrainer;
 import dev.rgal.engine.tracking.Trackers;
+import dev.rgal.engine.train.KdTrainer;
 import dev.rgal.engine.zoo.Zoo;
 
 /**
@@ -15,6 +19,10 @@ import dev.rgal.engine.zoo.Zoo;
  * {@code rgal plugins} shows them and a plugin cannot silently shadow them.
  */
 public final class CorePlugin implements DfkdPlugin {
+  /** {@code bn-momentum}: weight of the previous call's running statistics. */
+  public static final Option<Double> BN_MOMENTUM = Option.real("momentum", 0.9,
+      "weight of the running mean/variance carried over between calls").between(0, 1);
+
   @Override
   public String id() {
     return "core";
@@ -27,15 +35,16 @@ public final class CorePlugin implements DfkdPlugin {
       protected void configure() {
         var terms = Bindings.synthesisTerms(binder());
         terms.addBinding("bn").toInstance(r -> BnStatisticsTerm.plain(r.manager()));
-        terms.addBinding("bn-momentum").toInstance(
-            r -> BnStatisticsTerm.withMomentum(r.settings().getDouble("momentum", 0.9), r.manager()));
+        terms.addBinding("bn-momentum").toInstance(SynthesisTermFactory.declared(Options.of(BN_MOMENTUM),
+            r -> BnStatisticsTerm.withMomentum(r.options().get(BN_MOMENTUM), r.manager())));
         terms.addBinding("onehot").toInstance(r -> SimpleTerms.oneHot());
         terms.addBinding("adv").toInstance(r -> SimpleTerms.adversarial());
         terms.addBinding("adi").toInstance(r -> SimpleTerms.adiCompetition());
         terms.addBinding("tv-l1").toInstance(r -> SimpleTerms.totalVariation(false));
         terms.addBinding("tv-l2").toInstance(r -> SimpleTerms.totalVariation(true));
         terms.addBinding("l2").toInstance(r -> SimpleTerms.l2());
-        Bindings.studentTrainers(binder()).addBinding("kd").toInstance(KdTrainer::new);
+        Bindings.studentTrainers(binder()).addBinding("kd").toInstance(
+            StudentTrainerFactory.declared(KdTrainer.OPTIONS, KdTrainer::new));
         Bindings.trackers(binder()).addBinding("local").toInstance(Trackers.localFactory());
         var archs = Bindings.architectures(binder());
         Zoo.factories().forEach((name, factory) -> archs.addBinding(name).toInstance(factory));

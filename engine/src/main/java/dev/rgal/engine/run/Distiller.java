@@ -22,14 +22,14 @@ import dev.rgal.api.synthesis.SynthesisTermFactory;
 import dev.rgal.api.synthesis.Synthesizer;
 import dev.rgal.api.synthesis.SynthesizerFactory;
 import dev.rgal.api.synthesis.SyntheticBatch;
+import dev.rgal.api.tracking.RunTracker;
+import dev.rgal.api.tracking.TrackedRun;
 import dev.rgal.api.training.StudentContext;
 import dev.rgal.api.training.StudentTerm;
 import dev.rgal.api.training.StudentTermFactory;
 import dev.rgal.api.training.StudentTrainer;
 import dev.rgal.api.training.StudentTrainerFactory;
 import dev.rgal.api.training.TrainingSummary;
-import dev.rgal.api.tracking.RunTracker;
-import dev.rgal.api.tracking.TrackedRun;
 import dev.rgal.engine.bench.ProcessMemory;
 import dev.rgal.engine.data.Datasets;
 import dev.rgal.engine.data.ImageDataset;
@@ -149,7 +149,10 @@ public final class Distiller implements AutoCloseable {
     if (request.resume()) {
       spec = RunDirectory.spec(out);
       resumed = Checkpoint.read(out);
+      spec = new SpecValidator(host).validate(spec);
     } else {
+      // before the directory exists: a bad spec leaves nothing behind
+      spec = new SpecValidator(host).validate(spec);
       prepareFreshRunDir(out);
       Checkpoint.writeAtomically(out.resolve(RunDirectory.SPEC), RunSpecJson.toJsonString(spec));
     }
@@ -245,15 +248,19 @@ public final class Distiller implements AutoCloseable {
 
     static Components build(PluginHost host, RunSpec spec, FeatureNet teacher, FeatureNet student,
         DataSpec data, NDManager run) {
-      java.util.function.Function<Settings, ComponentRequest> req =
-          s -> new ComponentRequest(s, spec, teacher.info(), student.info(), data, run);
+      SpecValidator validator = new SpecValidator(host);
+      java.util.function.BiFunction<Registry, ComponentSpecView, ComponentRequest> req =
+          (registry, c) -> new ComponentRequest(validator.options(registry, c.name(), c.settings(), c.path()),
+              spec.seed(), teacher.info(), student.info(), data, run);
       Synthesizer synth = host.require(Registry.SYNTHESIZERS, SynthesizerFactory.class, spec.synthesizer().name())
-          .create(req.apply(spec.synthesizer().settings()));
+          .create(req.apply(Registry.SYNTHESIZERS,
+              new ComponentSpecView(spec.synthesizer().name(), spec.synthesizer().settings(), "synthesizer")));
       List<WeightedTerm<SynthesisTerm>> sTerms = new ArrayList<>();
       for (TermSpec t : spec.synthesisTerms()) {
         if (t.weight() != 0) {
           SynthesisTerm term = host.require(Registry.SYNTHESIS_TERMS, SynthesisTermFactory.class, t.name())
-              .create(req.apply(t.settings()));
+              .create(req.apply(Registry.SYNTHESIS_TERMS,
+                  new ComponentSpecView(t.name(), t.settings(), "synthesisTerms." + t.name())));
           sTerms.add(new WeightedTerm<>(t.name(), t.weight(), term));
         }
       }
@@ -261,14 +268,19 @@ public final class Distiller implements AutoCloseable {
       for (TermSpec t : spec.studentTerms()) {
         if (t.weight() != 0) {
           StudentTerm term = host.require(Registry.STUDENT_TERMS, StudentTermFactory.class, t.name())
-              .create(req.apply(t.settings()));
+              .create(req.apply(Registry.STUDENT_TERMS,
+                  new ComponentSpecView(t.name(), t.settings(), "studentTerms." + t.name())));
           kTerms.add(new WeightedTerm<>(t.name(), t.weight(), term));
         }
       }
       StudentTrainer trainer = host.require(Registry.STUDENT_TRAINERS, StudentTrainerFactory.class, spec.trainer().name())
-          .create(req.apply(spec.trainer().settings()), student, kTerms);
+          .create(req.apply(Registry.STUDENT_TRAINERS,
+              new ComponentSpecView(spec.trainer().name(), spec.trainer().settings(), "trainer")), student, kTerms);
       return new Components(synth, sTerms, kTerms, trainer);
     }
+
+    /** A component of the spec with where it sits, for error messages. */
+    private record ComponentSpecView(String name, Settings settings, String path) {}
 
     /** Everything with state, in a fixed order, for checkpoints. */
     List<Stateful> stateful() {
@@ -364,7 +376,7 @@ public final class Distiller implements AutoCloseable {
           TrainingSummary ts;
           try (NDManager epochManager = run.newSubManager()) {
             ts = c.trainer.trainEpoch(new StudentContext(teacher, student, pool, c.studentTerms, epoch,
-                sch.epochs(), epochManager, new Random(Seeds.derive(spec.seed(), "kd", epoch))));
+                sch.epochs(), sch.kdStepsPerEpoch(), epochManager, new Random(Seeds.derive(spec.seed(), "kd", epoch))));
           }
           double epochKd = (System.nanoTime() - t0) / 1e6;
           double acc = test == null ? Double.NaN : Evaluation.accuracy(student, test, data, run);

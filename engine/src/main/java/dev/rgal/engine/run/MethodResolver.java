@@ -11,12 +11,15 @@ import dev.rgal.engine.spec.RunSpecJson;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.function.UnaryOperator;
 import org.jspecify.annotations.Nullable;
 
 /**
  * Turns what the user typed ({@code --method fast+rgal --preset P --set k=v}) into a RunSpec:
  * the preset (or the base method's default preset), then each {@code +extension} in order, then
- * the overrides. The resolved spec's {@code method} is the full name, e.g. {@code fast+rgal}.
+ * the {@code --set} overrides, then typed edits (the CLI's {@code --epochs}, {@code --seed}, …) on
+ * the builder; last, {@link SpecValidator} checks every component and option. The resolved spec's
+ * {@code method} is the full name, e.g. {@code fast+rgal}, and it lists every option's value.
  */
 public final class MethodResolver {
   private final PluginHost host;
@@ -31,6 +34,15 @@ public final class MethodResolver {
    * @param overrides dotted {@code key=value} overrides applied last
    */
   public RunSpec resolve(String method, @Nullable String preset, Map<String, String> overrides) {
+    return resolve(method, preset, overrides, UnaryOperator.identity());
+  }
+
+  /**
+   * @param edits typed changes applied after the overrides, e.g. {@code b -> b.epochs(5)}
+   * @throws DfkdException (one line) for anything wrong in the spec, before any run exists
+   */
+  public RunSpec resolve(String method, @Nullable String preset, Map<String, String> overrides,
+      UnaryOperator<RunSpec.Builder> edits) {
     List<String> parts = method.isBlank() ? List.of() : Arrays.asList(method.split("\\+"));
     RunSpec spec;
     if (preset != null) {
@@ -56,7 +68,8 @@ public final class MethodResolver {
     StringBuilder full = new StringBuilder(baseName);
     extensions.forEach(e -> full.append('+').append(e));
     spec = spec.toBuilder().method(full.toString()).build();
-    return RunSpecJson.override(spec, overrides);
+    spec = RunSpecJson.override(spec, overrides);
+    return new SpecValidator(host).validate(edits.apply(spec.toBuilder()).build());
   }
 
   private RunSpec defaultSpec(MethodDefinition def) {

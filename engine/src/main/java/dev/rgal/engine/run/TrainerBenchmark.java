@@ -16,6 +16,7 @@ import dev.rgal.engine.data.InMemoryDataPool;
 import dev.rgal.engine.plugin.PluginHost;
 import dev.rgal.engine.teacher.LoadedTeacher;
 import dev.rgal.engine.teacher.TeacherStore;
+import dev.rgal.engine.train.KdTrainer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -90,7 +91,7 @@ public final class TrainerBenchmark {
               long t0 = System.nanoTime();
               try (NDManager em = run.newSubManager()) {
                 c.trainer.trainEpoch(new StudentContext(teacher.net(), student, pool,
-                    c.studentTerms, e, epochs, em, new Random(100 + e)));
+                    c.studentTerms, e, epochs, setup.stepsPerEpoch(), em, new Random(100 + e)));
               }
               double ms = (System.nanoTime() - t0) / 1e6;
               if (e >= setup.warmupEpochs()) {
@@ -98,7 +99,7 @@ public final class TrainerBenchmark {
               }
             }
             Arrays.sort(perStep);
-            int rowsPerBatch = spec.schedule().kdBatchSize();
+            int rowsPerBatch = batchSize(host, spec);
             rows.add(new Row(method, spec.trainer().name(), perStep[perStep.length / 2], rowsPerBatch,
                 sameLabelPairs(test, picked, rowsPerBatch)));
           }
@@ -160,5 +161,16 @@ public final class TrainerBenchmark {
     } catch (IOException ignored) {
       // a temporary directory; the OS cleans it eventually
     }
+  }
+
+  /** The trainer's batch size option (the {@code kd} loop's {@link KdTrainer#BATCH_SIZE}). */
+  private static int batchSize(PluginHost host, RunSpec spec) {
+    dev.rgal.api.options.OptionValues o = new SpecValidator(host).options(Registry.STUDENT_TRAINERS,
+        spec.trainer().name(), spec.trainer().settings(), "trainer");
+    if (o.declared().find(KdTrainer.BATCH_SIZE.name()) == null) {
+      throw new dev.rgal.api.DfkdException("trainer '" + spec.trainer().name()
+          + "' declares no batchSize option: the trainer benchmark measures KD-loop trainers only");
+    }
+    return o.get(KdTrainer.BATCH_SIZE);
   }
 }

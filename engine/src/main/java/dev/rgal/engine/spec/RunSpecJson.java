@@ -23,16 +23,28 @@ import java.util.Set;
  * Converts {@link RunSpec}s to and from JSON, applies {@code key=value} overrides and flattens a
  * spec into tracking params.
  *
- * <p>Keys are dotted paths: {@code schedule.epochs}, {@code optimizer.lr},
+ * <p>Keys are dotted paths: {@code schedule.epochs}, {@code trainer.settings.lr},
  * {@code synthesizer.settings.gSteps}, and for term lists the term's name instead of an index:
- * {@code synthesisTerms.adv.weight}, {@code studentTerms.rgal-relation.settings.margin}. Setting
- * the weight of a term that is not in the list adds it.
+ * {@code synthesisTerms.adv.weight}, {@code studentTerms.rgal-relation.settings.precision}. Setting
+ * the weight of a term that is not in the list adds it; giving options to a term that does not run
+ * (absent, or weight 0) is an error. Typed fields ({@code schedule.*}, {@code seed}, …) take only
+ * values of their type. Whether a component's settings are options it declares is checked later,
+ * against the plugins ({@code SpecValidator}).
  */
 public final class RunSpecJson {
   private static final Gson GSON = new GsonBuilder().setPrettyPrinting().disableHtmlEscaping().create();
-  private static final Set<String> TOP = Set.of("method", "studentArch", "seed", "schedule", "optimizer",
-      "temperature", "kdAugmentation", "synthesizer", "synthesisTerms", "trainer", "studentTerms",
-      "description");
+  private static final Set<String> TOP = Set.of("method", "studentArch", "seed", "schedule",
+      "kdAugmentation", "synthesizer", "synthesisTerms", "trainer", "studentTerms", "description");
+  /** Fields of earlier spec versions and where they live now, so an old key gets a pointer. */
+  private static final Map<String, String> MOVED = Map.of(
+      "optimizer", "trainer.settings (lr, momentum, weightDecay, lrSchedule, lrMin)",
+      "optimizer.lr", "trainer.settings.lr",
+      "optimizer.momentum", "trainer.settings.momentum",
+      "optimizer.weightDecay", "trainer.settings.weightDecay",
+      "optimizer.schedule", "trainer.settings.lrSchedule",
+      "optimizer.lrMin", "trainer.settings.lrMin",
+      "temperature", "trainer.settings.temperature",
+      "schedule.kdBatchSize", "trainer.settings.batchSize");
 
   private RunSpecJson() {}
 
@@ -46,8 +58,6 @@ public final class RunSpecJson {
     o.addProperty("studentArch", s.studentArch());
     o.addProperty("seed", s.seed());
     o.add("schedule", GSON.toJsonTree(s.schedule()));
-    o.add("optimizer", GSON.toJsonTree(s.optimizer()));
-    o.addProperty("temperature", s.temperature());
     o.add("kdAugmentation", GSON.toJsonTree(s.kdAugmentation()));
     o.add("synthesizer", component(s.synthesizer()));
     o.add("synthesisTerms", terms(s.synthesisTerms()));
@@ -96,12 +106,20 @@ public final class RunSpecJson {
 
   /** Builds a spec from JSON; fields that are absent keep the {@link RunSpec#builder()} defaults. */
   public static RunSpec fromJson(JsonObject o, String origin) {
+    JsonObject merged = toJson(RunSpec.builder().build());
     for (String k : o.keySet()) {
       if (!TOP.contains(k)) {
-        throw new DfkdException("unknown field '" + k + "' in " + origin + "; known fields: " + String.join(", ", new java.util.TreeSet<>(TOP)));
+        throw unknown(k, origin, TOP);
+      }
+      JsonElement base = merged.get(k);
+      if (base != null && base.isJsonObject() && o.get(k).isJsonObject() && !k.equals("synthesizer") && !k.equals("trainer")) {
+        for (String f : o.getAsJsonObject(k).keySet()) {
+          if (!base.getAsJsonObject().has(f)) {
+            throw unknown(k + "." + f, origin, base.getAsJsonObject().keySet());
+          }
+        }
       }
     }
-    JsonObject merged = toJson(RunSpec.builder().build());
     for (Map.Entry<String, JsonElement> e : o.entrySet()) {
       JsonElement base = merged.get(e.getKey());
       if (base != null && base.isJsonObject() && e.getValue().isJsonObject()
@@ -117,8 +135,6 @@ public final class RunSpecJson {
           .studentArch(str(merged, "studentArch"))
           .seed(merged.get("seed").getAsLong())
           .schedule(GSON.fromJson(merged.get("schedule"), RunSpec.Schedule.class))
-          .optimizer(GSON.fromJson(merged.get("optimizer"), RunSpec.StudentOptimizer.class))
-          .temperature(merged.get("temperature").getAsDouble())
           .kdAugmentation(GSON.fromJson(merged.get("kdAugmentation"), RunSpec.Augmentation.class))
           .synthesizer(readComponent(merged.get("synthesizer")))
           .synthesisTerms(readTerms(merged.get("synthesisTerms")))
@@ -126,11 +142,24 @@ public final class RunSpecJson {
           .studentTerms(readTerms(merged.get("studentTerms")))
           .build();
     } catch (RuntimeException e) {
-      if (e instanceof DfkdException) {
-        throw e;
+      // Gson wraps what a record's constructor throws (a range check)
+      for (Throwable t = e; t != null; t = t.getCause()) {
+        if (t instanceof DfkdException d) {
+          throw d;
+        }
       }
       throw new DfkdException("cannot read " + origin + " (" + e.getMessage() + "): check its field types");
     }
+  }
+
+  private static DfkdException unknown(String key, String where, Set<String> valid) {
+    String moved = MOVED.get(key);
+    if (moved != null) {
+      return new DfkdException("'" + key + "' in " + where + " has moved to " + moved + ": set it there");
+    }
+    String last = key.substring(key.lastIndexOf('.') + 1);
+    return new DfkdException("unknown field '" + key + "' in " + where + Suggestions.didYouMean(last, valid)
+        + "; valid here: " + String.join(", ", new java.util.TreeSet<>(valid)));
   }
 
   private static String str(JsonObject o, String k) {
@@ -175,7 +204,26 @@ public final class RunSpecJson {
     for (Map.Entry<String, String> e : overrides.entrySet()) {
       set(o, e.getKey(), e.getValue());
     }
-    return fromJson(o, "the overridden spec");
+    RunSpec out = fromJson(o, "the overridden spec");
+    for (String key : overrides.keySet()) {
+      String[] p = key.split("\\.");
+      if (p.length >= 4 && (p[0].equals("synthesisTerms") || p[0].equals("studentTerms")) && p[2].equals("settings")) {
+        List<TermSpec> list = p[0].equals("synthesisTerms") ? out.synthesisTerms() : out.studentTerms();
+        // a weight-0 term does not run; its options are accepted only alongside its weight
+        if (list.stream().noneMatch(t -> t.name().equals(p[1]) && t.weight() != 0)
+            && !overrides.containsKey(p[0] + "." + p[1] + ".weight")) {
+          throw new DfkdException("cannot set '" + key + "': term '" + p[1] + "' is not in this run's "
+              + p[0] + " (" + running(list) + "); give it a weight with --set " + p[0] + "." + p[1]
+              + ".weight=W, or drop the option");
+        }
+      }
+    }
+    return out;
+  }
+
+  private static String running(List<TermSpec> terms) {
+    List<String> names = terms.stream().filter(t -> t.weight() != 0).map(TermSpec::name).toList();
+    return names.isEmpty() ? "none runs" : "running: " + String.join(", ", names);
   }
 
   private static void set(JsonObject root, String key, String value) {
@@ -190,9 +238,9 @@ public final class RunSpecJson {
           throw new DfkdException("cannot set '" + key + "': it is a group; set one of its fields, e.g. " + key + "." + firstKey(next));
         }
         if (next == null && !isSettings(path, i)) {
-          throw new DfkdException("unknown setting '" + key + "'; valid here: " + String.join(", ", cur.keySet()));
+          throw unknownSetting(key, p, cur);
         }
-        cur.add(p, primitive(value));
+        cur.add(p, next == null ? primitive(value) : typed(key, next.getAsJsonPrimitive(), value));
         return;
       }
       if (next != null && next.isJsonArray()) {
@@ -222,11 +270,45 @@ public final class RunSpecJson {
           next = new JsonObject();
           cur.add(p, next);
         } else {
-          throw new DfkdException("unknown setting '" + key + "'; valid here: " + String.join(", ", cur.keySet()));
+          throw unknownSetting(key, p, cur);
         }
       }
       cur = next.getAsJsonObject();
     }
+  }
+
+  private static DfkdException unknownSetting(String key, String part, JsonObject level) {
+    String moved = MOVED.get(key);
+    if (moved != null) {
+      return new DfkdException("cannot set '" + key + "': it has moved to " + moved + "; use --set " + moved + "=…");
+    }
+    return new DfkdException("unknown setting '" + key + "'" + Suggestions.didYouMean(part, level.keySet())
+        + "; valid here: " + String.join(", ", level.keySet()));
+  }
+
+  /**
+   * The override as a value of the field's own type (a number stays a number): a typed field
+   * takes only a value of its type, checked here with the key in the message. Component settings
+   * are strings at this point and are checked against the component's declared options later.
+   */
+  private static JsonPrimitive typed(String key, JsonPrimitive current, String value) {
+    String v = value.trim();
+    if (current.isBoolean()) {
+      if (!v.equals("true") && !v.equals("false")) {
+        throw new DfkdException(key + " must be true or false, got '" + value + "'");
+      }
+      return new JsonPrimitive(Boolean.parseBoolean(v));
+    }
+    if (current.isNumber()) {
+      String n = current.getAsString();
+      boolean whole = !n.contains(".") && !n.contains("e") && !n.contains("E");
+      try {
+        return whole ? new JsonPrimitive(Long.parseLong(v)) : new JsonPrimitive(Double.parseDouble(v));
+      } catch (NumberFormatException e) {
+        throw new DfkdException(key + " must be " + (whole ? "a whole number" : "a number") + ", got '" + value + "'");
+      }
+    }
+    return new JsonPrimitive(value);
   }
 
   private static boolean isSettings(String[] path, int i) {

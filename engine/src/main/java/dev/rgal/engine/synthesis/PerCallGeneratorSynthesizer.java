@@ -5,8 +5,10 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import dev.rgal.api.ComponentRequest;
 import dev.rgal.api.DataSpec;
-import dev.rgal.api.Settings;
 import dev.rgal.api.WeightedTerm;
+import dev.rgal.api.options.Option;
+import dev.rgal.api.options.OptionValues;
+import dev.rgal.api.options.Options;
 import dev.rgal.api.synthesis.SynthesisContext;
 import dev.rgal.api.synthesis.SynthesisTerm;
 import dev.rgal.api.synthesis.Synthesizer;
@@ -28,10 +30,21 @@ import java.util.List;
  * weights of its own, like CMI's head, steps its own optimiser); the lowest-loss un-augmented iterate is kept. Nothing carries over
  * between calls except what the terms keep. The CMI and RGAL plugins bind it under their names.
  *
- * <p>Settings: {@code gSteps} (50), {@code lr} (1e-3), {@code nz} (256), {@code ngf} (64),
- * {@code augPadding} (4), {@code sortTargets} (true).
+ * <p>Options: {@link #OPTIONS}.
  */
 public final class PerCallGeneratorSynthesizer implements Synthesizer {
+  public static final Option<Integer> G_STEPS = Option.integer("gSteps", 50,
+      "generator/latent optimisation steps per synthesis call").atLeast(1);
+  public static final Option<Double> LR = Option.real("lr", 1e-3,
+      "Adam learning rate of the generator and latent z").atLeast(0);
+  public static final Option<Integer> NZ = Option.integer("nz", 256, "latent dimension").atLeast(1);
+  public static final Option<Integer> NGF = Option.integer("ngf", 64, "generator width (feature maps)").atLeast(1);
+  public static final Option<Integer> AUG_PADDING = Option.integer("augPadding", 4,
+      "zero padding of the random crop applied to synthetic views").atLeast(0);
+  public static final Option<Boolean> SORT_TARGETS = Option.flag("sortTargets", true,
+      "sort each call's random target labels (as the reference code does)");
+  public static final Options OPTIONS = Options.of(G_STEPS, LR, NZ, NGF, AUG_PADDING, SORT_TARGETS);
+
   private final int gSteps;
   private final double lr;
   private final int nz;
@@ -41,13 +54,13 @@ public final class PerCallGeneratorSynthesizer implements Synthesizer {
   private final DataSpec data;
 
   public PerCallGeneratorSynthesizer(ComponentRequest r) {
-    Settings s = r.settings();
-    gSteps = s.getInt("gSteps", 50);
-    lr = s.getDouble("lr", 1e-3);
-    nz = s.getInt("nz", 256);
-    ngf = s.getInt("ngf", 64);
-    augPadding = s.getInt("augPadding", 4);
-    sortTargets = s.getBoolean("sortTargets", true);
+    OptionValues o = r.options();
+    gSteps = o.get(G_STEPS);
+    lr = o.get(LR);
+    nz = o.get(NZ);
+    ngf = o.get(NGF);
+    augPadding = o.get(AUG_PADDING);
+    sortTargets = o.get(SORT_TARGETS);
     data = r.data();
   }
 

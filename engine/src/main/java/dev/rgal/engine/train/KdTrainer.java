@@ -1,6 +1,5 @@
 package dev.rgal.engine.train;
 
-import dev.rgal.engine.loss.GraphScalars;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
@@ -9,15 +8,18 @@ import ai.djl.nn.Parameter;
 import ai.djl.training.GradientCollector;
 import ai.djl.util.Pair;
 import dev.rgal.api.ComponentRequest;
-import dev.rgal.api.RunSpec;
 import dev.rgal.api.WeightedTerm;
 import dev.rgal.api.model.FeatureNet;
 import dev.rgal.api.model.Features;
+import dev.rgal.api.options.Option;
+import dev.rgal.api.options.OptionValues;
+import dev.rgal.api.options.Options;
 import dev.rgal.api.training.StudentContext;
 import dev.rgal.api.training.StudentStep;
 import dev.rgal.api.training.StudentTerm;
 import dev.rgal.api.training.StudentTrainer;
 import dev.rgal.api.training.TrainingSummary;
+import dev.rgal.engine.loss.GraphScalars;
 import dev.rgal.engine.loss.Losses;
 import dev.rgal.engine.loss.NonFiniteLossException;
 import java.io.DataInputStream;
@@ -31,20 +33,37 @@ import java.util.Map;
  * The {@code kd} student trainer: for each step, a batch from the pool (paired views when a term
  * asks for them), the teacher's features without gradient, the student's with, loss
  * {@code T²·KL(teacher‖student) + Σ w·term}, one SGD step over the student and every block the
- * terms registered. The learning rate follows the spec's schedule, stepped per epoch.
+ * terms registered. The learning rate follows {@link #LR_SCHEDULE}, stepped per epoch; the number
+ * of steps is the loop's ({@code schedule.kdStepsPerEpoch}, in {@link StudentContext#steps()}).
  *
- * <p>Settings: none of its own; it reads {@code optimizer}, {@code temperature},
- * {@code schedule.kdStepsPerEpoch} and {@code schedule.kdBatchSize} from the spec.
+ * <p>Options: {@link #OPTIONS}.
  */
 public final class KdTrainer implements StudentTrainer {
-  private final RunSpec spec;
+  public static final Option<Double> LR = Option.real("lr", 0.1,
+      "SGD learning rate at the start of the schedule").atLeast(0);
+  public static final Option<Double> MOMENTUM = Option.real("momentum", 0.9, "SGD momentum").between(0, 1);
+  public static final Option<Double> WEIGHT_DECAY = Option.real("weightDecay", 1e-4,
+      "SGD weight decay (L2, added to the gradient)").atLeast(0);
+  public static final Option<String> LR_SCHEDULE = Option.choice("lrSchedule", "cosine",
+      "learning-rate schedule over the epochs, stepped once per epoch", "cosine", "constant");
+  public static final Option<Double> LR_MIN = Option.real("lrMin", 0.0,
+      "learning rate the cosine schedule anneals to").atLeast(0);
+  public static final Option<Double> TEMPERATURE = Option.real("temperature", 20.0,
+      "KD softmax temperature T (loss T²·KL(teacher‖student))").atLeast(0.01);
+  public static final Option<Integer> BATCH_SIZE = Option.integer("batchSize", 256,
+      "images per KD step (with paired views: pairs × 2)").atLeast(2);
+  /** The {@code kd} trainer's options; trainers built on this loop declare these too. */
+  public static final Options OPTIONS = Options.of(LR, MOMENTUM, WEIGHT_DECAY, LR_SCHEDULE, LR_MIN,
+      TEMPERATURE, BATCH_SIZE);
+
+  private final OptionValues options;
   private final FeatureNet student;
   private final List<WeightedTerm<StudentTerm>> terms;
   private final Sgd sgd;
   private final boolean paired;
 
   public KdTrainer(ComponentRequest request, FeatureNet student, List<WeightedTerm<StudentTerm>> terms) {
-    this.spec = request.spec();
+    this.options = request.options();
     this.student = student;
     this.terms = List.copyOf(terms);
     List<NDArray> weights = new ArrayList<>(trainable(student.block()));
@@ -53,8 +72,7 @@ public final class KdTrainer implements StudentTrainer {
         weights.addAll(trainable(b));
       }
     }
-    RunSpec.StudentOptimizer opt = spec.optimizer();
-    this.sgd = new Sgd(weights, opt.momentum(), opt.weightDecay(), request.manager());
+    this.sgd = new Sgd(weights, options.get(MOMENTUM), options.get(WEIGHT_DECAY), request.manager());
     this.paired = terms.stream().anyMatch(t -> t.term().needsPairedViews());
   }
 
@@ -71,10 +89,11 @@ public final class KdTrainer implements StudentTrainer {
 
   @Override
   public TrainingSummary trainEpoch(StudentContext ctx) {
-    double lr = LearningRates.at(spec.optimizer(), ctx.epoch(), ctx.epochs());
-    int steps = spec.schedule().kdStepsPerEpoch();
-    int batch = spec.schedule().kdBatchSize();
-    double temperature = spec.temperature();
+    double lr = LearningRates.at(options.get(LR_SCHEDULE), options.get(LR), options.get(LR_MIN),
+        ctx.epoch(), ctx.epochs());
+    int steps = ctx.steps();
+    int batch = options.get(BATCH_SIZE);
+    double temperature = options.get(TEMPERATURE);
     Map<String, Double> sums = new LinkedHashMap<>();
     for (int step = 0; step < steps; step++) {
       try (NDManager m = ctx.manager().newSubManager()) {

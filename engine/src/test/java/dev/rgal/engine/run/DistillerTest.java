@@ -73,7 +73,7 @@ class DistillerTest {
   void processMemoryStaysFlatOverFiftyEpochs() {
     // tiny epochs, so the loop (synthesis, pool, KD, evaluation, checkpoint, sample grid) dominates
     RunSpec spec = new MethodResolver(host).resolve("test", null, Map.of("schedule.epochs", "50",
-        "schedule.kdStepsPerEpoch", "4", "schedule.kdBatchSize", "32", "schedule.synthesisBatchSize", "32",
+        "schedule.kdStepsPerEpoch", "4", "trainer.settings.batchSize", "32", "schedule.synthesisBatchSize", "32",
         "synthesizer.settings.gSteps", "2"));
     Path test = SmallTestSet.write(tmp.resolve("test-data"), 500);
     List<Long> rss = new ArrayList<>();

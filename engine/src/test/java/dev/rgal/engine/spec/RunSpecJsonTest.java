@@ -46,7 +46,7 @@ class RunSpecJsonTest {
     assertEquals(0.0, s.synthesisTerms().get(1).weight());
     assertEquals("tv-l2", s.synthesisTerms().get(2).name());
     assertEquals(2.5e-5, s.synthesisTerms().get(2).weight());
-    assertEquals(10, s.synthesizer().settings().getInt("gSteps", 0));
+    assertEquals("10", s.synthesizer().settings().values().get("gSteps"));
     assertEquals(7, s.schedule().epochs());
   }
 

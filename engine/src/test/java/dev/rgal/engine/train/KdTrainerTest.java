@@ -8,6 +8,7 @@ import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.training.GradientCollector;
+import dev.rgal.api.Bindings.Registry;
 import dev.rgal.api.ComponentRequest;
 import dev.rgal.api.RunSpec;
 import dev.rgal.api.training.StudentContext;
@@ -18,6 +19,7 @@ import dev.rgal.engine.loss.Losses;
 import dev.rgal.engine.plugin.PluginHost;
 import dev.rgal.engine.progress.Progress;
 import dev.rgal.engine.run.Distiller;
+import dev.rgal.engine.run.SpecValidator;
 import dev.rgal.engine.teacher.LoadedTeacher;
 import dev.rgal.engine.teacher.TeacherStore;
 import dev.rgal.engine.teacher.TestTeachers;
@@ -44,7 +46,7 @@ class KdTrainerTest {
     try (PluginHost host = PluginHost.discover(); NDManager run = NDManager.newBaseManager()) {
       LoadedTeacher teacher = TeacherStore.load(TestTeachers.lenet5bn(), Zoo.factories(), run);
       RunSpec spec = new Distiller(host, Progress.silent()).spec("test", null,
-          Map.of("schedule.kdStepsPerEpoch", "2", "schedule.kdBatchSize", "64"));
+          Map.of("schedule.kdStepsPerEpoch", "2", "trainer.settings.batchSize", "64"));
       Engine.getInstance().setRandomSeed(11);
       ZooNet clean = Zoo.create("lenet5-half-bn", run, 1, 32, 32, 10);
       Engine.getInstance().setRandomSeed(11);
@@ -75,11 +77,12 @@ class KdTrainerTest {
         assertTrue(left > 1, "the synthesis-like backward left gradients on the student: " + left);
 
         for (ZooNet student : List.of(clean, polluted)) {
-          ComponentRequest req = new ComponentRequest(spec.trainer().settings(), spec, teacher.net().info(),
-              student.info(), teacher.metadata().dataSpec(), run);
+          ComponentRequest req = new ComponentRequest(
+              new SpecValidator(host).options(Registry.STUDENT_TRAINERS, "kd", spec.trainer().settings(), "trainer"),
+              spec.seed(), teacher.net().info(), student.info(), teacher.metadata().dataSpec(), run);
           try (KdTrainer trainer = new KdTrainer(req, student, List.of());
               NDManager em = run.newSubManager()) {
-            trainer.trainEpoch(new StudentContext(teacher.net(), student, pool, List.of(), 0, 2, em, new Random(5)));
+            trainer.trainEpoch(new StudentContext(teacher.net(), student, pool, List.of(), 0, 2, spec.schedule().kdStepsPerEpoch(), em, new Random(5)));
           }
         }
       }

@@ -1,9 +1,35 @@
 package dev.rgal.api.synthesis;
 
 import dev.rgal.api.ComponentRequest;
+import dev.rgal.api.options.Options;
 
-/** Builds a synthesizer for a run; bound by name with {@link dev.rgal.api.Bindings}. */
+/**
+ * Builds a synthesizer for a run; bound by name with {@link dev.rgal.api.Bindings}. A factory with
+ * options binds {@link #declared}{@code (OPTIONS, Impl::new)}; the engine checks the spec's
+ * settings against {@link #options()} before the run and passes the values in
+ * {@link ComponentRequest#options()}.
+ */
 @FunctionalInterface
 public interface SynthesizerFactory {
   Synthesizer create(ComponentRequest request);
+
+  /** The options this component takes; none unless bound with {@link #declared}. */
+  default Options options() {
+    return Options.none();
+  }
+
+  /** {@code factory} with its declared {@code options}. */
+  static SynthesizerFactory declared(Options options, SynthesizerFactory factory) {
+    return new SynthesizerFactory() {
+      @Override
+      public Synthesizer create(ComponentRequest request) {
+        return factory.create(request);
+      }
+
+      @Override
+      public Options options() {
+        return options;
+      }
+    };
+  }
 }

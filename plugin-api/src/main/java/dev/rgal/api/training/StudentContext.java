@@ -15,12 +15,13 @@ import java.util.Random;
  * @param terms weighted student terms to add on top of KD
  * @param epoch 0-based KD epoch
  * @param epochs total KD epochs (for the schedule)
+ * @param steps optimiser steps to take this epoch ({@code schedule.kdStepsPerEpoch})
  * @param manager scope of this epoch; the trainer opens a sub-scope per step
  * @param random this epoch's random source
  */
 public record StudentContext(
     FeatureNet teacher, FeatureNet student, DataPool pool, List<WeightedTerm<StudentTerm>> terms,
-    int epoch, int epochs, NDManager manager, Random random) {
+    int epoch, int epochs, int steps, NDManager manager, Random random) {
   public StudentContext {
     terms = List.copyOf(terms);
   }
