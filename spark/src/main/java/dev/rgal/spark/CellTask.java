@@ -13,6 +13,7 @@ import org.apache.spark.SparkEnv;
 import org.apache.spark.SparkFiles;
 import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.function.Function;
+import org.apache.spark.resource.ResourceInformation;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -64,6 +65,11 @@ public final class CellTask implements Function<CellJob, CellOutcome> {
     pb.environment().put("DJL_OFFLINE", "true");
     pb.environment().put("OPT_OUT_TRACKING", "true");
     pb.environment().put("OMP_NUM_THREADS", String.valueOf(job.threads()));
+    ResourceInformation gpus = task.resourcesJMap().get("gpu");
+    if (gpus != null && gpus.addresses().length > 0) {
+      // the GPU(s) Spark assigned to this task (spark.task.resource.gpu.amount): the cell sees only those
+      pb.environment().put("CUDA_VISIBLE_DEVICES", String.join(",", gpus.addresses()));
+    }
     pb.environment().putIfAbsent("DJL_CACHE_DIR", Path.of(System.getProperty("user.home"), ".cache", "rgal", "djl").toString());
     System.err.println("rgal: cell " + job.label() + " (" + job.cellId() + ") attempt " + attempt + " in " + scratch);
     long t0 = System.nanoTime();
