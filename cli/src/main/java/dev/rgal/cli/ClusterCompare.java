@@ -94,10 +94,6 @@ final class ClusterCompare {
    */
   int run(List<Cell> cells, RunTracker tracker, String trackingUri, String experiment, String gridId, Path teacher,
       @Nullable Path testData, List<Path> pluginDirs, Path outDir) {
-    if (!trackingUri.startsWith("http://") && !trackingUri.startsWith("https://")) {
-      throw new DfkdException("--spark needs an MLflow tracking server the executors reach, not '" + trackingUri
-          + "': pass --tracking-uri http://HOST:PORT or set MLFLOW_TRACKING_URI");
-    }
     Set<String> finished = tracker.searchRuns(experiment).stream()
         .filter(r -> r.status().equals("FINISHED") && r.tags().containsKey(CELL_TAG))
         .map(r -> r.tags().get(CELL_TAG)).collect(Collectors.toSet());
@@ -115,7 +111,7 @@ final class ClusterCompare {
     out.println();
     out.print(ResultsTable.format(ResultsTable.rows(mine)));
     out.println();
-    List<String> incomplete = printCells(cells, mine, outcomes);
+    List<String> incomplete = printCells(out, cells, mine, outcomes);
     out.println("experiment '" + experiment + "'; 'rgal runs --experiment " + experiment + "' prints all of its runs again");
     out.flush();
     if (!incomplete.isEmpty()) {
@@ -275,7 +271,7 @@ final class ClusterCompare {
   }
 
   /** One row per cell: status, attempts, wall time, RSS of the cell's JVM and of its executor, error. */
-  private List<String> printCells(List<Cell> cells, List<RunRecord> runs, Map<String, JsonObject> outcomes) {
+  static List<String> printCells(PrintWriter out, List<Cell> cells, List<RunRecord> runs, Map<String, JsonObject> outcomes) {
     List<String> incomplete = new ArrayList<>();
     out.println("| cell | configuration | seed | status | tracked runs (statuses) | wall s | cell peak RSS MiB | executor RSS MiB after | run id | error |");
     out.println("|---|---|---|---|---|---|---|---|---|---|");

@@ -140,6 +140,9 @@ final class CompareCommand implements Callable<Integer> {
       pw.println();
       pw.print(ResultsTable.format(ResultsTable.rows(mine)));
       pw.println("experiment '" + experiment + "'; 'rgal runs --experiment " + experiment + "' prints all of its runs again");
+      // one row per cell: each run's own peak RSS (reset at run start) shows growth across cells
+      pw.println();
+      ClusterCompare.printCells(pw, cells.stream().map(Cell::forTable).toList(), mine, Map.of());
       pw.flush();
     }
     return 0;
@@ -149,6 +152,10 @@ final class CompareCommand implements Callable<Integer> {
   record Cell(String method, Variant variant, long seed, RunSpec spec, String cellId) {
     String label() {
       return method + (variant.name().isEmpty() ? "" : " [" + variant.name() + "]") + " seed " + seed;
+    }
+
+    ClusterCompare.Cell forTable() {
+      return new ClusterCompare.Cell(cellId, label(), dirName(), variant.name(), seed, spec);
     }
 
     String dirName() {
@@ -161,12 +168,12 @@ final class CompareCommand implements Callable<Integer> {
       throw new DfkdException("--spark tracks every cell on the MLflow server: drop --no-tracking");
     }
     String uri = tracking.trackingUri != null ? tracking.trackingUri : System.getenv("MLFLOW_TRACKING_URI");
-    if (uri == null || uri.isBlank()) {
-      throw new DfkdException("--spark needs an MLflow tracking server the executors reach: pass --tracking-uri http://HOST:PORT or set MLFLOW_TRACKING_URI");
+    if (uri == null || !(uri.startsWith("http://") || uri.startsWith("https://"))) {
+      throw new DfkdException("--spark needs an MLflow tracking server the executors reach" + (uri == null || uri.isBlank() ? "" : ", not '" + uri + "'")
+          + ": pass --tracking-uri http://HOST:PORT or set MLFLOW_TRACKING_URI");
     }
     tracking.required = true; // a fallback store on one machine is invisible to the cluster
-    List<ClusterCompare.Cell> grid = cells.stream().map(c -> new ClusterCompare.Cell(c.cellId(), c.label(), c.dirName(),
-        c.variant().name(), c.seed(), c.spec())).toList();
+    List<ClusterCompare.Cell> grid = cells.stream().map(Cell::forTable).toList();
     return new ClusterCompare(new ClusterCompare.Options(sparkMaster, sparkConf, sparkShared, common.deterministic), pw)
         .run(grid, tracking.tracker(host), uri, experiment, gridId, teacher, testData,
             common.pluginDirsOrDefault(), out);

@@ -151,7 +151,7 @@ class SparkGridTest {
   }
 
   @Test
-  void gridOnTheClusterEqualsTheLocalGridAndSurvivesAKilledExecutor() throws Exception {
+  void gridOnTheClusterEqualsTheLocalGridAndSurvivesAKilledExecutorAndAKilledDriver() throws Exception {
     Path teacher = TinyTeacher.get();
     String id = Long.toString(System.nanoTime(), 36);
     List<String> cells = List.of("--methods", "fast,fast+rgal", "--seeds", "0,1");
@@ -183,11 +183,36 @@ class SparkGridTest {
     List<ProcessHandle> execs = executors();
     assertEquals(1, execs.size(), "one executor of one cell at a time: " + execs);
     execs.get(0).destroyForcibly(); // SIGKILL: the executor gets no chance to clean up
-    Cli.Result sparkRun = finish(p, log);
+
+    // then the driver dies: kill rgal compare (and so the grid driver it started) once two cells finished
+    while (p.isAlive() && finishedRuns(experiment) < 2 && System.nanoTime() < deadline) {
+      Thread.sleep(200);
+    }
+    assertTrue(p.isAlive(), "the grid must still be going when its driver is killed: " + Files.readString(log));
+    p.destroyForcibly().waitFor();
+    String firstLog = Files.readString(log);
+    System.out.println("the first, interrupted invocation:\n" + firstLog);
+    assertTrue(firstLog.contains("lost on executor"), firstLog);
+    long settle = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
+    while (runs(experiment).stream().anyMatch(r -> r.status().equals("RUNNING")) && System.nanoTime() < settle) {
+      Thread.sleep(500);
+    }
+    List<RunRecord> afterCrash = runs(experiment);
+    assertFalse(afterCrash.stream().anyMatch(r -> r.status().equals("RUNNING")), "the tracking server is consistent: " + afterCrash);
+    long done = afterCrash.stream().filter(r -> r.status().equals("FINISHED")).count();
+    assertTrue(done >= 2 && done < 4, "killed with " + done + " cells finished");
+
+    // the same command again runs only the cells without a finished run
+    Path again = tmp.resolve("again.log");
+    Cli.Result sparkRun = finish(Cli.builder(tmp, e -> true, spark.toArray(String[]::new)).redirectErrorStream(true)
+        .redirectOutput(again.toFile()).start(), again);
     long sparkMillis = (System.nanoTime() - t0) / 1_000_000;
+    System.out.println("the re-run:\n" + sparkRun.out());
     assertEquals(0, sparkRun.exit(), sparkRun.out());
-    assertTrue(sparkRun.out().contains("lost on executor"), sparkRun.out());
-    System.out.printf("2x2 grid: local %.1f s, on the cluster with one executor killed %.1f s%n", localMillis / 1e3, sparkMillis / 1e3);
+    assertTrue(sparkRun.out().contains("4 cells, " + done + " already finished") && sparkRun.out().contains((4 - done) + " to run"),
+        sparkRun.out());
+    System.out.printf("2x2 grid: local %.1f s; on the cluster, with one executor and then the driver killed, and the re-run: %.1f s%n",
+        localMillis / 1e3, sparkMillis / 1e3);
 
     List<RunRecord> clusterRuns = runs(experiment);
     assertEquals(lastAccuracies(runs("it-local-" + id)), lastAccuracies(clusterRuns),
@@ -196,23 +221,35 @@ class SparkGridTest {
     assertFalse(clusterRuns.stream().anyMatch(r -> r.status().equals("RUNNING")), "no run left RUNNING: " + clusterRuns);
     String victimDir = tmp.resolve("grid").relativize(victim.get()).toString();
     List<RunRecord> victimRuns = clusterRuns.stream().filter(r -> r.tags().getOrDefault("run.dir", "").endsWith("/" + victimDir)).toList();
-    assertEquals(2, victimRuns.size(), "the killed attempt and its retry: " + victimRuns);
     assertTrue(victimRuns.stream().anyMatch(r -> r.status().equals("KILLED") || r.status().equals("FAILED")), victimRuns.toString());
     assertTrue(victimRuns.stream().anyMatch(r -> r.status().equals("FINISHED") && r.tags().get("grid.resumed").equals("true")),
         "the retry resumed from the checkpoint on the shared path: " + victimRuns);
     for (RunRecord r : clusterRuns) {
-      // a fresh JVM per cell: each cell's peak is its own (the local process grows across cells)
       assertTrue(r.status().equals("FINISHED") == r.metrics().containsKey("final.peak_rss_mib"), r.toString());
     }
     assertTrue(sparkRun.out().contains("| fast+rgal | 2 (0,1) |"), sparkRun.out());
+  }
 
-    // the same command again: every cell has a finished run, nothing runs
-    Path again = tmp.resolve("again.log");
-    Cli.Result rerun = finish(Cli.builder(tmp, e -> true, spark.toArray(String[]::new)).redirectErrorStream(true)
-        .redirectOutput(again.toFile()).start(), again);
-    assertEquals(0, rerun.exit(), rerun.out());
-    assertTrue(rerun.out().contains("4 cells, 4 already finished") && rerun.out().contains("0 to run"), rerun.out());
-    assertEquals(clusterRuns.size(), runs(experiment).size(), "a re-run starts no run");
+  private static long finishedRuns(String experiment) {
+    return runs(experiment).stream().filter(r -> r.status().equals("FINISHED")).count();
+  }
+
+  @Test
+  void clusterOptionsWithoutAClusterOrATrackingServerAreOneLineErrors() throws Exception {
+    Path teacher = TinyTeacher.get();
+    Cli.Result noSpark = Cli.run(tmp, "compare", "--teacher", teacher.toString(), "--methods", "fast", "--out", "g",
+        "--spark-conf", "spark.executor.cores=4");
+    assertEquals(1, noSpark.exit(), noSpark.err());
+    assertEquals("rgal: error: --spark-conf and --spark-shared need --spark MASTER_URL", noSpark.err().strip());
+    Cli.Result badKey = Cli.run(tmp, "compare", "--teacher", teacher.toString(), "--methods", "fast", "--out", "g",
+        "--spark", master, "--spark-conf", "executor.cores=4");
+    assertEquals(1, badKey.exit(), badKey.err());
+    assertTrue(badKey.err().strip().startsWith("rgal: error: --spark-conf executor.cores: Spark settings start with 'spark.'"), badKey.err());
+    Cli.Result local = Cli.run(tmp, "compare", "--teacher", teacher.toString(), "--methods", "fast", "--out", "g",
+        "--spark", master, "--tracking-uri", tmp.resolve("mlruns").toUri().toString());
+    assertEquals(1, local.exit(), local.err());
+    assertTrue(local.err().contains("--spark needs an MLflow tracking server the executors reach"), local.err());
+    assertFalse(Files.exists(tmp.resolve("g")), "nothing written");
   }
 
   @Test
