@@ -228,6 +228,10 @@ class SparkGridTest {
       assertTrue(r.status().equals("FINISHED") == r.metrics().containsKey("final.peak_rss_mib"), r.toString());
     }
     assertTrue(sparkRun.out().contains("| fast+rgal | 2 (0,1) |"), sparkRun.out());
+    Cli.Result table = Cli.run(tmp, "runs", "--experiment", experiment, "--tracking-uri", trackingUri);
+    assertEquals(0, table.exit(), table.err());
+    String ranked = sparkRun.out().substring(sparkRun.out().indexOf("| rank"), sparkRun.out().indexOf("| cell |"));
+    assertEquals(table.out().strip(), ranked.strip(), "the driver's table is the one of rgal runs");
   }
 
   private static long finishedRuns(String experiment) {
