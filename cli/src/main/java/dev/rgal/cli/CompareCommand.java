@@ -60,6 +60,15 @@ final class CompareCommand implements Callable<Integer> {
   @Option(names = "--out", required = true, paramLabel = "DIR", description = "Directory for the cells' run directories.")
   Path out;
 
+  @Option(names = "--spark", paramLabel = "MASTER_URL", description = "Run the grid on this Apache Spark cluster (e.g. spark://host:7077): one Spark task per cell, each in its own JVM, tracked on the MLflow server; cells with a finished run are skipped. See docs/cluster.md.")
+  @Nullable String sparkMaster;
+
+  @Option(names = "--spark-conf", paramLabel = "spark.KEY=VALUE", description = "A Spark setting for the grid's job (repeatable), e.g. spark.executor.cores=4.")
+  Map<String, String> sparkConf = new LinkedHashMap<>();
+
+  @Option(names = "--spark-shared", paramLabel = "DIR", description = "A path every Spark node sees at the same place (repeatable): inputs under it are not shipped with the job, and an --out under it holds the cells' run directories (a retried cell resumes from its checkpoint).")
+  List<Path> sparkShared = new ArrayList<>();
+
   record Variant(String name, Map<String, String> overrides) {}
 
   static Variant parseVariant(String text) {
@@ -85,10 +94,10 @@ final class CompareCommand implements Callable<Integer> {
     String experiment = tracking.experiment == null ? "rgal-compare" : tracking.experiment;
     tracking.experiment = experiment;
     String gridId = UUID.randomUUID().toString().substring(0, 8);
+    checkSparkOptions();
     try (PluginHost host = PluginHost.discover(common.pluginDirsOrDefault())) {
       MethodResolver resolver = new MethodResolver(host);
       // resolve every cell first, so a bad method or key fails before hours of work
-      record Cell(String method, Variant variant, long seed, RunSpec spec) {}
       List<Cell> cells = new ArrayList<>();
       for (String m : methods) {
         for (Variant v : vs) {
@@ -97,20 +106,24 @@ final class CompareCommand implements Callable<Integer> {
             o.putAll(v.overrides());
             String base = m.split("\\+")[0];
             String p = preset != null && presetMethod(host, preset).equals(base) ? preset : null;
-            cells.add(new Cell(m, v, seed, resolver.resolve(m, p, o,
-                b -> epochs == null ? b.seed(seed) : b.seed(seed).epochs(epochs))));
+            RunSpec cellSpec = resolver.resolve(m, p, o,
+                b -> epochs == null ? b.seed(seed) : b.seed(seed).epochs(epochs));
+            cells.add(new Cell(m, v, seed, cellSpec, ClusterCompare.cellId(cellSpec, v.name(), teacher)));
           }
         }
+      }
+      if (sparkMaster != null) {
+        return onCluster(host, cells, experiment, gridId, pw);
       }
       ConsoleProgress console = new ConsoleProgress(common.quiet, System.out);
       try (Progress.Task grid = console.start("compare " + cells.size() + " runs", cells.size())) {
         for (Cell c : cells) {
-          String label = c.method() + (c.variant().name().isEmpty() ? "" : " [" + c.variant().name() + "]") + " seed " + c.seed();
-          Path dir = out.resolve((c.method() + (c.variant().name().isEmpty() ? "" : "-" + c.variant().name()) + "-seed" + c.seed())
-              .replaceAll("[^A-Za-z0-9+._-]", "_"));
+          String label = c.label();
+          Path dir = out.resolve(c.dirName());
           Map<String, String> tags = new LinkedHashMap<>();
           tags.put("variant", c.variant().name());
           tags.put("compare.grid", gridId);
+          tags.put(ClusterCompare.CELL_TAG, c.cellId());
           tags.put("run.dir", dir.toAbsolutePath().toString());
           DistillResult r = tracking.tracked(host, experiment, label, tags, run -> new Distiller(host, Progress.silent())
               .run(new DistillRequest(teacher, c.spec(), testData, dir, false, run), e -> {}));
@@ -124,9 +137,54 @@ final class CompareCommand implements Callable<Integer> {
       pw.println();
       pw.print(ResultsTable.format(ResultsTable.rows(mine)));
       pw.println("experiment '" + experiment + "'; 'rgal runs --experiment " + experiment + "' prints all of its runs again");
+      // one row per cell: each run's own peak RSS (reset at run start) shows growth across cells
+      pw.println();
+      ClusterCompare.printCells(pw, cells.stream().map(Cell::forTable).toList(), mine, Map.of());
       pw.flush();
     }
     return 0;
+  }
+
+  /** One resolved grid cell; {@code cellId} (tag {@code grid.cell}) is stable across invocations. */
+  record Cell(String method, Variant variant, long seed, RunSpec spec, String cellId) {
+    String label() {
+      return method + (variant.name().isEmpty() ? "" : " [" + variant.name() + "]") + " seed " + seed;
+    }
+
+    ClusterCompare.Cell forTable() {
+      return new ClusterCompare.Cell(cellId, label(), dirName(), variant.name(), seed, spec);
+    }
+
+    String dirName() {
+      return (method + (variant.name().isEmpty() ? "" : "-" + variant.name()) + "-seed" + seed).replaceAll("[^A-Za-z0-9+._-]", "_");
+    }
+  }
+
+  private int onCluster(PluginHost host, List<Cell> cells, String experiment, String gridId, PrintWriter pw) {
+    if (tracking.off) {
+      throw new DfkdException("--spark tracks every cell on the MLflow server: drop --no-tracking");
+    }
+    String uri = tracking.trackingUri != null ? tracking.trackingUri : System.getenv("MLFLOW_TRACKING_URI");
+    if (uri == null || !(uri.startsWith("http://") || uri.startsWith("https://"))) {
+      throw new DfkdException("--spark needs an MLflow tracking server the executors reach" + (uri == null || uri.isBlank() ? "" : ", not '" + uri + "'")
+          + ": pass --tracking-uri http://HOST:PORT or set MLFLOW_TRACKING_URI");
+    }
+    tracking.required = true; // a fallback store on one machine is invisible to the cluster
+    List<ClusterCompare.Cell> grid = cells.stream().map(Cell::forTable).toList();
+    return new ClusterCompare(new ClusterCompare.Options(sparkMaster, sparkConf, sparkShared, common.deterministic), pw)
+        .run(grid, tracking.tracker(host), uri, experiment, gridId, teacher, testData,
+            common.pluginDirsOrDefault(), out);
+  }
+
+  private void checkSparkOptions() {
+    if (sparkMaster == null && (!sparkConf.isEmpty() || !sparkShared.isEmpty())) {
+      throw new DfkdException("--spark-conf and --spark-shared need --spark MASTER_URL");
+    }
+    for (String key : sparkConf.keySet()) {
+      if (!key.startsWith("spark.")) {
+        throw new DfkdException("--spark-conf " + key + ": Spark settings start with 'spark.' (e.g. spark.executor.cores=4)");
+      }
+    }
   }
 
   private static String presetMethod(PluginHost host, String name) {
