@@ -21,7 +21,7 @@ class SpecOptionsCliTest {
 
   @Test
   void aMistypedSynthesizerOptionFailsWithTheSuggestionAndWritesNothing() throws Exception {
-    Cli.Result r = Cli.run(tmp, "distill", "--teacher", "t", "--method", "fast", "--out", "run", "--mlruns", "mlruns",
+    Cli.Result r = Cli.run(tmp, "distill", "--teacher", "t", "--method", "fast", "--out", "run", "--tracking-uri", tmp.resolve("mlruns").toUri().toString(),
         "--set", "synthesizer.settings.gStep=5");
     assertEquals(1, r.exit(), r.err());
     List<String> lines = r.err().lines().filter(l -> l.startsWith("rgal: ")).toList();
@@ -38,7 +38,7 @@ class SpecOptionsCliTest {
     List<byte[]> pools = new ArrayList<>();
     for (String g : List.of("1", "2")) {
       List<String> args = new ArrayList<>(List.of("distill", "--deterministic", "--quiet", "--teacher", teacher.toString(),
-          "--method", "fast", "--out", "run" + g, "--mlruns", "mlruns" + g));
+          "--method", "fast", "--out", "run" + g, "--tracking-uri", tmp.resolve("mlruns" + g).toUri().toString()));
       args.addAll(List.of(TinyTeacher.tiny(1)));
       args.addAll(List.of("--set", "synthesizer.settings.gSteps=" + g));
       Cli.Result r = Cli.run(tmp, args.toArray(String[]::new));
