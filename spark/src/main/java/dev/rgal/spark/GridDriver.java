@@ -3,8 +3,6 @@ package dev.rgal.spark;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import java.io.IOException;
-import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -128,20 +126,6 @@ public final class GridDriver {
 
   /** The CLI holds our stdin open; its end means the CLI died: end the grid (runs end KILLED). */
   private static void watchParent() {
-    Thread t = new Thread(() -> {
-      InputStream in = System.in;
-      byte[] buf = new byte[64];
-      try {
-        while (in.read(buf) >= 0) {
-          // never written to
-        }
-      } catch (IOException e) {
-        // same as EOF
-      }
-      System.err.println("rgal: the rgal compare process went away; stopping the grid");
-      System.exit(143);
-    }, "rgal-driver-parent-watch");
-    t.setDaemon(true);
-    t.start();
+    ParentWatch.exitWhenStdinCloses("rgal: the rgal compare process went away; stopping the grid", "rgal-driver-parent-watch");
   }
 }

@@ -18,8 +18,8 @@ import dev.rgal.engine.run.DistillResult;
 import dev.rgal.engine.run.Distiller;
 import dev.rgal.engine.spec.RunSpecJson;
 import dev.rgal.engine.tracking.Trackers;
+import dev.rgal.spark.ParentWatch;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -200,21 +200,7 @@ public final class CellMain {
 
   /** Ends this JVM when the executor that launched it goes away (its end of stdin closes). */
   private static void watchParent() {
-    Thread t = new Thread(() -> {
-      InputStream in = System.in;
-      byte[] buf = new byte[64];
-      try {
-        while (in.read(buf) >= 0) {
-          // the executor never writes; anything read is ignored
-        }
-      } catch (IOException e) {
-        // a broken pipe is the same news as EOF
-      }
-      System.err.println("rgal-cell: the executor went away; ending the cell");
-      System.exit(143);
-    }, "rgal-cell-parent-watch");
-    t.setDaemon(true);
-    t.start();
+    ParentWatch.exitWhenStdinCloses("rgal-cell: the executor went away; ending the cell", "rgal-cell-parent-watch");
   }
 
   static String oneLine(Throwable e) {
