@@ -2,10 +2,10 @@ package dev.rgal.cli;
 
 import dev.rgal.api.Bindings.Registry;
 import dev.rgal.api.model.ArchitectureFactory;
-import dev.rgal.engine.bench.ProcessMemory;
-import dev.rgal.engine.bench.StepBenchmark;
-import dev.rgal.engine.plugin.PluginHost;
-import dev.rgal.engine.run.TrainerBenchmark;
+import dev.rgal.toolkit.platform.ProcessMemory;
+import dev.rgal.kernel.bench.StepBenchmark;
+import dev.rgal.kernel.plugin.PluginHost;
+import dev.rgal.kernel.run.TrainerBenchmark;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;

@@ -1,6 +1,6 @@
 package dev.rgal.cli;
 
-import dev.rgal.engine.progress.Progress;
+import dev.rgal.toolkit.progress.Progress;
 import java.io.PrintStream;
 import java.time.Duration;
 import me.tongfei.progressbar.ConsoleProgressBarConsumer;

@@ -1,9 +1,9 @@
 package dev.rgal.cli;
 
 import dev.rgal.api.DfkdException;
-import dev.rgal.engine.plugin.PluginHost;
-import dev.rgal.engine.plugin.PluginInfo;
-import dev.rgal.engine.teacher.TeacherStore;
+import dev.rgal.kernel.plugin.PluginHost;
+import dev.rgal.kernel.plugin.PluginInfo;
+import dev.rgal.toolkit.teacher.TeacherStore;
 import dev.rgal.tribuo.DfkdTribuoModel;
 import java.io.PrintWriter;
 import java.nio.file.Files;

@@ -1,7 +1,7 @@
 package dev.rgal.cli;
 
-import dev.rgal.engine.plugin.PluginHost;
-import dev.rgal.engine.run.ResultsTable;
+import dev.rgal.kernel.plugin.PluginHost;
+import dev.rgal.kernel.run.ResultsTable;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;

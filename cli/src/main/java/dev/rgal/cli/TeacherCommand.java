@@ -2,10 +2,10 @@ package dev.rgal.cli;
 
 import dev.rgal.api.Bindings.Registry;
 import dev.rgal.api.model.ArchitectureFactory;
-import dev.rgal.engine.bench.ProcessMemory;
-import dev.rgal.engine.plugin.PluginHost;
-import dev.rgal.engine.teacher.TeacherRecipe;
-import dev.rgal.engine.teacher.TeacherTrainer;
+import dev.rgal.toolkit.platform.ProcessMemory;
+import dev.rgal.kernel.plugin.PluginHost;
+import dev.rgal.toolkit.teacher.TeacherRecipe;
+import dev.rgal.toolkit.teacher.TeacherTrainer;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -107,7 +107,7 @@ final class TeacherCommand implements Callable<Integer> {
                 });
             if (run != null) {
               run.setTags(Map.of("teacher.sha256", res.metadata().weightsSha256()));
-              run.logArtifact(out.resolve(dev.rgal.engine.teacher.TeacherStore.METADATA), "");
+              run.logArtifact(out.resolve(dev.rgal.toolkit.teacher.TeacherStore.METADATA), "");
             }
             return res;
           });

@@ -2,9 +2,9 @@ package dev.rgal.cli;
 
 import dev.rgal.api.Bindings.Registry;
 import dev.rgal.api.model.ArchitectureFactory;
-import dev.rgal.engine.plugin.PluginHost;
-import dev.rgal.engine.teacher.TeacherImport;
-import dev.rgal.engine.teacher.TeacherMetadata;
+import dev.rgal.kernel.plugin.PluginHost;
+import dev.rgal.toolkit.teacher.TeacherImport;
+import dev.rgal.toolkit.teacher.TeacherMetadata;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Locale;

@@ -6,12 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.ndarray.NDManager;
 import dev.rgal.api.model.FeatureNet;
-import dev.rgal.engine.data.Datasets;
-import dev.rgal.engine.data.ImageDataset;
-import dev.rgal.engine.teacher.TeacherMetadata;
-import dev.rgal.engine.teacher.TeacherStore;
-import dev.rgal.engine.zoo.NetWeights;
-import dev.rgal.engine.zoo.Zoo;
+import dev.rgal.toolkit.data.Datasets;
+import dev.rgal.toolkit.data.ImageDataset;
+import dev.rgal.toolkit.teacher.TeacherMetadata;
+import dev.rgal.toolkit.teacher.TeacherStore;
+import dev.rgal.toolkit.zoo.NetWeights;
+import dev.rgal.toolkit.zoo.Zoo;
 import dev.rgal.tribuo.DfkdTribuoModel;
 import dev.rgal.tribuo.PixelFeatures;
 import java.io.ByteArrayOutputStream;

@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.rgal.api.tracking.RunStart;
 import dev.rgal.api.tracking.RunStatus;
 import dev.rgal.api.tracking.TrackedRun;
-import dev.rgal.engine.tracking.FileStoreTracker;
+import dev.rgal.kernel.tracking.FileStoreTracker;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;

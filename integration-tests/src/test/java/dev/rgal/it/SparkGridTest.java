@@ -6,8 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.gson.JsonParser;
 import dev.rgal.api.tracking.RunRecord;
-import dev.rgal.engine.plugin.PluginHost;
-import dev.rgal.engine.tracking.Trackers;
+import dev.rgal.kernel.plugin.PluginHost;
+import dev.rgal.kernel.tracking.Trackers;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

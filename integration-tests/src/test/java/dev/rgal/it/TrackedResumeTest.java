@@ -9,7 +9,7 @@ import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import dev.rgal.api.tracking.RunRecord;
-import dev.rgal.engine.tracking.SqliteTracker;
+import dev.rgal.kernel.tracking.SqliteTracker;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;

@@ -21,7 +21,7 @@ import dev.rgal.api.training.StudentTermFactory
 import dev.rgal.api.training.StudentTrainer
 import dev.rgal.api.training.StudentTrainerFactory
 import dev.rgal.api.training.TrainingSummary
-import dev.rgal.engine.train.KdTrainer
+import dev.rgal.toolkit.train.KdTrainer
 import java.nio.file.Path
 import dev.rgal.api.options.Option
 import dev.rgal.api.options.Options

@@ -11,7 +11,7 @@ import dev.rgal.api.tracking.TrackerConfig
 import dev.rgal.api.training.StudentStep
 import dev.rgal.api.training.StudentTrainerFactory
 import java.nio.file.Path
-import dev.rgal.engine.train.KdTrainer
+import dev.rgal.toolkit.train.KdTrainer
 import org.junit.jupiter.api.Assertions.assertEquals
 import org.junit.jupiter.api.Assertions.assertNotNull
 import org.junit.jupiter.api.Assertions.assertNull

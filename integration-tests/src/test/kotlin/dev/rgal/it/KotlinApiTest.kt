@@ -3,11 +3,11 @@ package dev.rgal.it
 import dev.rgal.api.RunSpec
 import dev.rgal.api.tracking.RunStart
 import dev.rgal.api.tracking.RunStatus
-import dev.rgal.engine.data.Datasets
-import dev.rgal.engine.run.DistillRequest
-import dev.rgal.engine.run.DistillResult
-import dev.rgal.engine.run.Distiller
-import dev.rgal.engine.run.EpochReport
+import dev.rgal.toolkit.data.Datasets
+import dev.rgal.kernel.run.DistillRequest
+import dev.rgal.kernel.run.DistillResult
+import dev.rgal.kernel.run.Distiller
+import dev.rgal.kernel.run.EpochReport
 import java.nio.file.Files
 import java.nio.file.Path
 import kotlin.reflect.KType

@@ -7,7 +7,7 @@ package dev.rgal.api;
  */
 public final class SpiVersion {
   /** Incremented on any incompatible change of a type in {@code dev.rgal.api}. */
-  public static final int MAJOR = 2;
+  public static final int MAJOR = 3;
 
   private SpiVersion() {}
 }

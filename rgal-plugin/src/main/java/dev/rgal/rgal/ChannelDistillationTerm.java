@@ -16,7 +16,7 @@ import dev.rgal.api.DfkdException;
 import dev.rgal.api.model.Features;
 import dev.rgal.api.training.StudentStep;
 import dev.rgal.api.training.StudentTerm;
-import dev.rgal.engine.train.ArrayState;
+import dev.rgal.toolkit.state.ArrayState;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.util.ArrayList;

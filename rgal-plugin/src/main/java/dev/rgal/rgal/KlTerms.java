@@ -1,6 +1,6 @@
 package dev.rgal.rgal;
 
-import dev.rgal.engine.loss.GraphScalars;
+import dev.rgal.toolkit.graph.GraphScalars;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;

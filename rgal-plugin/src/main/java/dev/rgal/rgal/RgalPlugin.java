@@ -10,8 +10,8 @@ import dev.rgal.api.synthesis.SynthesisTermFactory;
 import dev.rgal.api.synthesis.SynthesizerFactory;
 import dev.rgal.api.training.StudentTermFactory;
 import dev.rgal.api.training.StudentTrainerFactory;
-import dev.rgal.engine.synthesis.PerCallGeneratorSynthesizer;
-import dev.rgal.engine.train.KdTrainer;
+import dev.rgal.toolkit.synthesis.PerCallGeneratorSynthesizer;
+import dev.rgal.toolkit.train.KdTrainer;
 
 /**
  * RGAL as a drop-in plugin: the {@code rgal-relation} synthesis term, the {@code rgal-relation}

@@ -6,7 +6,7 @@ import dev.rgal.api.Bindings;
 import dev.rgal.api.DfkdPlugin;
 import dev.rgal.api.MethodDefinition;
 import dev.rgal.api.MethodPreset;
-import dev.rgal.engine.synthesis.PerCallGeneratorSynthesizer;
+import dev.rgal.toolkit.synthesis.PerCallGeneratorSynthesizer;
 
 /**
  * Test-only base method ({@code plain}): the method plugins are not on this module's class path

@@ -8,7 +8,7 @@ import dev.rgal.api.MethodDefinition;
 import dev.rgal.api.MethodPreset;
 import dev.rgal.api.synthesis.SynthesisTermFactory;
 import dev.rgal.api.synthesis.SynthesizerFactory;
-import dev.rgal.engine.synthesis.PerCallGeneratorSynthesizer;
+import dev.rgal.toolkit.synthesis.PerCallGeneratorSynthesizer;
 
 /**
  * Contributes the {@code cmi} synthesizer (the engine's per-call generator), the

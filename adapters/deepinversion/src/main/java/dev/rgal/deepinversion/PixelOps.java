@@ -6,7 +6,7 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
-import dev.rgal.engine.train.NoGrad;
+import dev.rgal.toolkit.graph.NoGrad;
 import java.util.Random;
 
 /**

@@ -10,7 +10,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
-import dev.rgal.engine.train.Adam;
+import dev.rgal.toolkit.train.Adam;
 import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.AfterEach;

@@ -1,9 +1,9 @@
 package dev.rgal.deepinversion;
 
-import dev.rgal.engine.progress.Progress;
-import dev.rgal.engine.teacher.TeacherRecipe;
-import dev.rgal.engine.teacher.TeacherTrainer;
-import dev.rgal.engine.zoo.Zoo;
+import dev.rgal.toolkit.progress.Progress;
+import dev.rgal.toolkit.teacher.TeacherRecipe;
+import dev.rgal.toolkit.teacher.TeacherTrainer;
+import dev.rgal.toolkit.zoo.Zoo;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;

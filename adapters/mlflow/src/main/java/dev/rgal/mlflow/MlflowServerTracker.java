@@ -8,7 +8,6 @@ import dev.rgal.api.tracking.RunStart;
 import dev.rgal.api.tracking.RunTracker;
 import dev.rgal.api.tracking.TrackedRun;
 import dev.rgal.api.tracking.TrackerConfig;
-import dev.rgal.engine.tracking.SqliteTracker;
 import java.io.IOException;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -265,10 +264,10 @@ public final class MlflowServerTracker implements RunTracker {
     if (config.required()) {
       throw unreachable();
     }
-    SqliteTracker local = SqliteTracker.open(config.localStore());
+    RunTracker local = config.embeddedStore().get();
     TrackedRun run = local.start(start);
     warnings.accept("rgal: MLflow server " + host() + " is unreachable; run " + run.runId()
-        + " is tracked in the embedded store " + local.database() + " instead");
+        + " is tracked in the embedded store " + config.localStore() + " instead");
     return run;
   }
 
@@ -276,10 +275,10 @@ public final class MlflowServerTracker implements RunTracker {
     if (config.required()) {
       throw unreachable();
     }
-    SqliteTracker local = SqliteTracker.open(config.localStore());
+    RunTracker local = config.embeddedStore().get();
     TrackedRun run = local.resume(runId, start);
     warnings.accept("rgal: MLflow server " + host() + " is unreachable; resumed run " + runId
-        + " is tracked in the embedded store " + local.database() + " as run " + run.runId()
+        + " is tracked in the embedded store " + config.localStore() + " as run " + run.runId()
         + " instead");
     return run;
   }

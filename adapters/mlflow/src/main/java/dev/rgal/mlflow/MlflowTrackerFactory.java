@@ -4,7 +4,6 @@ import dev.rgal.api.DfkdException;
 import dev.rgal.api.tracking.RunTracker;
 import dev.rgal.api.tracking.RunTrackerFactory;
 import dev.rgal.api.tracking.TrackerConfig;
-import dev.rgal.engine.tracking.SqliteTracker;
 import java.time.Duration;
 import java.util.function.Consumer;
 import java.util.function.Function;
@@ -15,7 +14,7 @@ import org.mlflow.tracking.creds.MlflowHostCredsProvider;
  * Builds an {@link MlflowServerTracker} for an {@code http(s)} tracking URI; returns null for
  * any other configuration (no URI, {@code file:}), which the embedded store handles.
  *
- * <p>When the server does not answer, it returns the embedded {@link SqliteTracker} at
+ * <p>When the server does not answer, it returns the embedded store of {@link TrackerConfig#embeddedStore()} at
  * {@link TrackerConfig#localStore()} and prints one warning naming that directory, or throws
  * {@link DfkdException} when {@link TrackerConfig#required()}.
  *
@@ -89,9 +88,9 @@ public final class MlflowTrackerFactory implements RunTrackerFactory {
         throw new DfkdException("MLflow server " + probe.host() + " is unreachable and tracking"
             + " is required; start it (scripts/mlflow-server.sh start) or check the tracking URI");
       }
-      SqliteTracker local = SqliteTracker.open(config.localStore());
+      RunTracker local = config.embeddedStore().get();
       warnings.accept("rgal: MLflow server " + probe.host() + " is unreachable; tracking runs in"
-          + " the embedded store " + local.database() + " instead");
+          + " the embedded store " + config.localStore() + " instead");
       return local;
     }
     return MlflowServerTracker.connect(config, provider, warnings, finishWait, requestTimeout);

@@ -13,7 +13,7 @@ import dev.rgal.api.tracking.RunStatus;
 import dev.rgal.api.tracking.RunTracker;
 import dev.rgal.api.tracking.TrackedRun;
 import dev.rgal.api.tracking.TrackerConfig;
-import dev.rgal.engine.tracking.SqliteTracker;
+import dev.rgal.kernel.tracking.SqliteTracker;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -37,7 +37,7 @@ class FallbackTest {
   void unreachableServerFallsBackToTheEmbeddedStoreWithOneWarning() throws Exception {
     Path store = tmp.resolve("local/mlflow.db");
     RunTracker t = MlflowTrackerFactory.fromEnvironment().withWarnings(warnings::add)
-        .create(new TrackerConfig(deadUri(), store, false));
+        .create(new TrackerConfig(deadUri(), store, false, () -> SqliteTracker.open(store)));
     SqliteTracker local = assertInstanceOf(SqliteTracker.class, t);
     assertEquals(1, warnings.size());
     assertTrue(warnings.get(0).contains(store.toAbsolutePath().toString()), warnings.get(0));
@@ -65,7 +65,8 @@ class FallbackTest {
   void serverGoneBetweenProbeAndStartAlsoFallsBack() throws Exception {
     String uri = deadUri();
     Path store = tmp.resolve("runs.db");
-    MlflowServerTracker t = MlflowServerTracker.connect(new TrackerConfig(uri, store, false),
+    MlflowServerTracker t = MlflowServerTracker.connect(
+        new TrackerConfig(uri, store, false, () -> SqliteTracker.open(store)),
         new BasicMlflowHostCreds(uri), warnings::add, Duration.ofSeconds(1));
     try (TrackedRun run = t.start(new RunStart("e", "r", Map.of()))) {
       run.logParams(Map.of("a", "1"));

@@ -2,7 +2,7 @@ package dev.rgal.quantization;
 
 import ai.djl.ndarray.NDArray;
 import dev.rgal.api.DfkdException;
-import dev.rgal.engine.loss.GraphScalars;
+import dev.rgal.toolkit.graph.GraphScalars;
 
 /**
  * A per-tensor quantizer after one ReLU (spec §1.3). While calibrating, every forward first

@@ -3,7 +3,7 @@ package dev.rgal.quantization;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import dev.rgal.api.DfkdException;
-import dev.rgal.engine.train.NoGrad;
+import dev.rgal.toolkit.graph.NoGrad;
 
 /**
  * Post-training calibration (ZeroQ, spec §1.3): the ranges restart, every batch runs one eval-mode

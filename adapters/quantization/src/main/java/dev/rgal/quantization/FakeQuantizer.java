@@ -1,7 +1,7 @@
 package dev.rgal.quantization;
 
 import ai.djl.ndarray.NDArray;
-import dev.rgal.engine.loss.GraphScalars;
+import dev.rgal.toolkit.graph.GraphScalars;
 
 /**
  * The fake quantizer of ZeroQ and the GDFQ family (spec §1.1), on float32 arrays. For k bits and a

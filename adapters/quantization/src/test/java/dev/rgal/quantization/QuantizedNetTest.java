@@ -18,9 +18,9 @@ import dev.rgal.api.DfkdException;
 import dev.rgal.api.model.FeatureNet;
 import dev.rgal.api.model.Features;
 import dev.rgal.api.model.NetInfo;
-import dev.rgal.engine.zoo.ForwardHooks;
-import dev.rgal.engine.zoo.Zoo;
-import dev.rgal.engine.zoo.ZooNet;
+import dev.rgal.toolkit.zoo.ForwardHooks;
+import dev.rgal.toolkit.zoo.Zoo;
+import dev.rgal.toolkit.zoo.ZooNet;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -65,7 +65,7 @@ class QuantizedNetTest {
       for (int i = 0; i < t.stages().size(); i++) {
         assertEquals(t.stages().get(i).getShape(), f.stages().get(i).getShape());
       }
-      long convsAndDense = teacher.layers().stream().filter(d -> d.kind() != dev.rgal.engine.zoo.LayerDescriptor.Kind.BATCH_NORM).count();
+      long convsAndDense = teacher.layers().stream().filter(d -> d.kind() != dev.rgal.toolkit.zoo.LayerDescriptor.Kind.BATCH_NORM).count();
       assertEquals(convsAndDense, q.weightQuantizers().size(), "every conv/linear layer quantized");
       assertEquals(teacher.activationSites(), List.copyOf(q.activationQuantizers().keySet()), "a quantizer after every ReLU");
       assertNotEquals(t.logits().toFloatArray()[0], f.logits().toFloatArray()[0], "W4A4 changes the logits");

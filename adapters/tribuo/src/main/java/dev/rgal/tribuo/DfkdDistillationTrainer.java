@@ -3,7 +3,7 @@ package dev.rgal.tribuo;
 import com.oracle.labs.mlrg.olcut.config.Config;
 import com.oracle.labs.mlrg.olcut.provenance.Provenance;
 import dev.rgal.api.RunSpec;
-import dev.rgal.engine.spec.RunSpecJson;
+import dev.rgal.toolkit.spec.RunSpecJson;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.tribuo.Dataset;
@@ -58,7 +58,7 @@ public final class DfkdDistillationTrainer implements Trainer<Label> {
   @Override
   public Model<Label> train(Dataset<Label> examples, Map<String, Provenance> runProvenance) {
     throw new UnsupportedOperationException("distillation is data-free and runs through 'rgal distill' "
-        + "(dev.rgal.engine.run.Distiller); export the result with DfkdTribuoModel.fromRun");
+        + "(dev.rgal.kernel.run.Distiller); export the result with DfkdTribuoModel.fromRun");
   }
 
   @Override

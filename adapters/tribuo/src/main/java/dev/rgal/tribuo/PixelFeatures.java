@@ -1,7 +1,7 @@
 package dev.rgal.tribuo;
 
 import dev.rgal.api.DfkdException;
-import dev.rgal.engine.data.ImageDataset;
+import dev.rgal.toolkit.data.ImageDataset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;

@@ -4,8 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.oracle.labs.mlrg.olcut.provenance.ProvenanceUtil;
-import dev.rgal.engine.data.IdxReader;
-import dev.rgal.engine.teacher.TeacherRecipe;
+import dev.rgal.toolkit.data.IdxReader;
+import dev.rgal.toolkit.teacher.TeacherRecipe;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.nio.file.Files;

@@ -6,7 +6,7 @@ import dev.rgal.api.Bindings;
 import dev.rgal.api.DfkdPlugin;
 import dev.rgal.api.MethodDefinition;
 import dev.rgal.api.MethodPreset;
-import dev.rgal.engine.synthesis.PerCallGeneratorSynthesizer;
+import dev.rgal.toolkit.synthesis.PerCallGeneratorSynthesizer;
 
 /**
  * Test-only: a tiny method (the engine's per-call generator) so a real distillation can run here,

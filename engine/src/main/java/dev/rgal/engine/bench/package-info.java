@@ -1,5 +1,0 @@
-/** Measurements for benchmark commands: process memory, timing medians, the engine's matmul rate. */
-@NullMarked
-package dev.rgal.engine.bench;
-
-import org.jspecify.annotations.NullMarked;

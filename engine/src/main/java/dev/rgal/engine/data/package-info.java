@@ -1,5 +1,0 @@
-/** Datasets (IDX, CIFAR binary), normalisation, whole-batch augmentation, the uint8 data pool, sample grids. */
-@NullMarked
-package dev.rgal.engine.data;
-
-import org.jspecify.annotations.NullMarked;

@@ -1,5 +1,0 @@
-/** Plugin discovery: ServiceLoader over the class path and plugin jars, validation, Guice bootstrap. */
-@NullMarked
-package dev.rgal.engine.plugin;
-
-import org.jspecify.annotations.NullMarked;

@@ -1,5 +1,0 @@
-/** RunSpec as JSON: presets, command-line overrides, flattening into tracking params. */
-@NullMarked
-package dev.rgal.engine.spec;
-
-import org.jspecify.annotations.NullMarked;

@@ -1,5 +1,0 @@
-/** Optimisers with PyTorch semantics, learning-rate schedules and the {@code kd} student trainer. */
-@NullMarked
-package dev.rgal.engine.train;
-
-import org.jspecify.annotations.NullMarked;

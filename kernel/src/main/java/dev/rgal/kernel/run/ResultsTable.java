@@ -1,0 +1,92 @@
+package dev.rgal.kernel.run;
+
+import dev.rgal.api.tracking.RunRecord;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The comparison table of an experiment, built from the tracking store alone: one row per
+ * configuration (method plus variant), mean ± std over its finished runs (seeds) of the last- and
+ * best-epoch accuracy, synthesis and KD minutes, the data budget, the largest per-run peak RSS
+ * ({@code final.peak_rss_mib}; "n/a" for runs that predate it), and the run ids; ranked by mean
+ * last-epoch accuracy (the honest figure: best-epoch selection uses the test set).
+ */
+public final class ResultsTable {
+  /** One configuration's aggregate. */
+  public record Row(String configuration, int runs, double lastMean, double lastStd, double bestMean,
+      double bestStd, double synthesisMinutes, double kdMinutes, double images, double peakRssMiB, List<String> seeds,
+      List<String> runIds) {}
+
+  private ResultsTable() {}
+
+  /** Aggregates FINISHED runs that carry final metrics. */
+  public static List<Row> rows(List<RunRecord> runs) {
+    Map<String, List<RunRecord>> groups = new LinkedHashMap<>();
+    for (RunRecord r : runs) {
+      if (!"FINISHED".equals(r.status()) || !r.metrics().containsKey("final.last_accuracy")) {
+        continue;
+      }
+      String method = r.tags().getOrDefault("method", r.params().getOrDefault("method", "?"));
+      String variant = r.tags().get("variant");
+      groups.computeIfAbsent(variant == null || variant.isEmpty() ? method : method + " [" + variant + "]",
+          k -> new ArrayList<>()).add(r);
+    }
+    List<Row> rows = new ArrayList<>();
+    groups.forEach((cfg, unsorted) -> {
+      List<RunRecord> list = new ArrayList<>(unsorted);
+      list.sort(Comparator.comparing(r -> r.params().getOrDefault("seed", "")));
+      double[] last = list.stream().mapToDouble(r -> r.metrics().get("final.last_accuracy")).toArray();
+      double[] best = list.stream().mapToDouble(r -> r.metrics().getOrDefault("final.best_accuracy", Double.NaN)).toArray();
+      rows.add(new Row(cfg, list.size(), mean(last), std(last), mean(best), std(best),
+          mean(list.stream().mapToDouble(r -> r.metrics().getOrDefault("final.synthesis_minutes", Double.NaN)).toArray()),
+          mean(list.stream().mapToDouble(r -> r.metrics().getOrDefault("final.kd_minutes", Double.NaN)).toArray()),
+          mean(list.stream().mapToDouble(r -> r.metrics().getOrDefault("final.images_synthesized", Double.NaN)).toArray()),
+          list.stream().mapToDouble(r -> r.metrics().getOrDefault("final.peak_rss_mib", Double.NaN)).max().orElse(Double.NaN),
+          list.stream().map(r -> r.params().getOrDefault("seed", "?")).toList(),
+          list.stream().map(RunRecord::runId).toList()));
+    });
+    rows.sort(Comparator.comparingDouble(Row::lastMean).reversed());
+    return rows;
+  }
+
+  /** A plain-text table (also valid Markdown). */
+  public static String format(List<Row> rows) {
+    StringBuilder sb = new StringBuilder();
+    sb.append("| rank | configuration | runs (seeds) | last acc % (mean ± std) | best acc % (mean ± std) | synth min | KD min | images | peak RSS MiB | run ids |\n");
+    sb.append("|---|---|---|---|---|---|---|---|---|---|\n");
+    int rank = 1;
+    for (Row r : rows) {
+      sb.append(String.format(Locale.ROOT, "| %d | %s | %d (%s) | %.2f ± %.2f | %.2f ± %.2f | %.2f | %.2f | %.0f | %s | %s |%n",
+          rank++, r.configuration(), r.runs(), String.join(",", r.seeds()), 100 * r.lastMean(), 100 * r.lastStd(),
+          100 * r.bestMean(), 100 * r.bestStd(), r.synthesisMinutes(), r.kdMinutes(), r.images(),
+          Double.isNaN(r.peakRssMiB()) ? "n/a" : String.format(Locale.ROOT, "%.0f", r.peakRssMiB()),
+          String.join(" ", r.runIds().stream().map(id -> id.length() > 8 ? id.substring(0, 8) : id).toList())));
+    }
+    return sb.toString();
+  }
+
+  static double mean(double[] v) {
+    double s = 0;
+    for (double x : v) {
+      s += x;
+    }
+    return v.length == 0 ? Double.NaN : s / v.length;
+  }
+
+  /** Sample standard deviation (n − 1); 0 for a single run. */
+  static double std(double[] v) {
+    if (v.length < 2) {
+      return 0;
+    }
+    double m = mean(v);
+    double s = 0;
+    for (double x : v) {
+      s += (x - m) * (x - m);
+    }
+    return Math.sqrt(s / (v.length - 1));
+  }
+}

@@ -1,0 +1,64 @@
+package dev.rgal.kernel.plugin;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.rgal.api.Bindings.Registry;
+import dev.rgal.api.DfkdException;
+import dev.rgal.api.SpiVersion;
+import dev.rgal.api.synthesis.SynthesizerFactory;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class PluginHostTest {
+  @TempDir Path tmp;
+
+  @Test
+  void findsPluginJarsInDirectoryAndListsTheirComponents() throws Exception {
+    Path dir = tmp.resolve("plugins");
+    PluginJars.build(dir, "alpha.jar", "p.alpha.AlphaPlugin",
+        PluginJars.synthesizerPlugin("p.alpha", "AlphaPlugin", "alpha", "noise", SpiVersion.MAJOR));
+    try (PluginHost host = PluginHost.discover(List.of(dir))) {
+      PluginInfo alpha = host.plugins().stream().filter(p -> p.id().equals("alpha")).findFirst().orElseThrow();
+      assertTrue(alpha.source().endsWith("alpha.jar"), alpha.source());
+      assertTrue(host.components().contains(new Component(Registry.SYNTHESIZERS, "noise", "alpha")));
+      assertTrue(host.registry(Registry.SYNTHESIZERS, SynthesizerFactory.class).containsKey("noise"));
+      assertEquals("alpha", host.ownerOf(Registry.SYNTHESIZERS, "noise").id());
+    }
+  }
+
+  @Test
+  void withoutTheJarTheNameIsUnknownWithAClearMessage() {
+    try (PluginHost host = PluginHost.discover(List.of(tmp.resolve("missing")))) {
+      DfkdException e = assertThrows(DfkdException.class,
+          () -> host.require(Registry.SYNTHESIZERS, SynthesizerFactory.class, "noise"));
+      assertTrue(e.getMessage().startsWith("no plugin provides component 'noise' (a synthesizer)"), e.getMessage());
+    }
+  }
+
+  @Test
+  void twoPluginsBindingOneNameFailNamingBothJars() throws Exception {
+    Path dir = tmp.resolve("plugins");
+    PluginJars.build(dir, "alpha.jar", "p.alpha.AlphaPlugin",
+        PluginJars.synthesizerPlugin("p.alpha", "AlphaPlugin", "alpha", "noise", SpiVersion.MAJOR));
+    PluginJars.build(dir, "beta.jar", "p.beta.BetaPlugin",
+        PluginJars.synthesizerPlugin("p.beta", "BetaPlugin", "beta", "noise", SpiVersion.MAJOR));
+    DfkdException e = assertThrows(DfkdException.class, () -> PluginHost.discover(List.of(dir)));
+    assertTrue(e.getMessage().contains("alpha.jar") && e.getMessage().contains("beta.jar"), e.getMessage());
+    assertTrue(e.getMessage().contains("'noise'"), e.getMessage());
+    assertEquals(1, e.getMessage().lines().count());
+  }
+
+  @Test
+  void pluginOfAnotherSpiVersionIsRefusedNamingTheJar() throws Exception {
+    Path dir = tmp.resolve("plugins");
+    PluginJars.build(dir, "future.jar", "p.future.FuturePlugin",
+        PluginJars.synthesizerPlugin("p.future", "FuturePlugin", "future", "warp", SpiVersion.MAJOR + 1));
+    DfkdException e = assertThrows(DfkdException.class, () -> PluginHost.discover(List.of(dir)));
+    assertTrue(e.getMessage().contains("future.jar"), e.getMessage());
+    assertTrue(e.getMessage().contains("SPI version " + (SpiVersion.MAJOR + 1)), e.getMessage());
+  }
+}

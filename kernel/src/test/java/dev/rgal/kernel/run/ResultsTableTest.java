@@ -1,0 +1,43 @@
+package dev.rgal.kernel.run;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.rgal.api.tracking.RunRecord;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** The comparison table aggregates finished runs per configuration, from stored metrics alone. */
+class ResultsTableTest {
+  private static RunRecord run(String id, String method, String seed, String status, double last, Double peakRss) {
+    Map<String, Double> m = new HashMap<>(Map.of("final.last_accuracy", last, "final.best_accuracy", last + 0.01,
+        "final.synthesis_minutes", 2.0, "final.kd_minutes", 1.0, "final.images_synthesized", 7680.0));
+    if (peakRss != null) {
+      m.put("final.peak_rss_mib", peakRss);
+    }
+    return new RunRecord(id, method + "-" + seed, status, Map.of("seed", seed), m, Map.of("method", method));
+  }
+
+  @Test
+  void meanAndSampleStdOverSeedsLargestPeakRssAndRankByLastAccuracy() {
+    List<ResultsTable.Row> rows = ResultsTable.rows(List.of(
+        run("c1", "cmi", "1", "FINISHED", 0.74, 900.0),
+        run("c0", "cmi", "0", "FINISHED", 0.70, 1200.0),
+        run("c2", "cmi", "2", "RUNNING", 0.10, 5000.0),
+        run("r0", "rgal", "0", "FINISHED", 0.80, null)));
+    assertEquals(2, rows.size(), "the unfinished run is left out");
+    ResultsTable.Row rgal = rows.get(0);
+    ResultsTable.Row cmi = rows.get(1);
+    assertEquals("rgal", rgal.configuration(), "ranked by mean last accuracy");
+    assertEquals(List.of("0", "1"), cmi.seeds());
+    assertEquals(0.72, cmi.lastMean(), 1e-12);
+    assertEquals(Math.sqrt(0.0008), cmi.lastStd(), 1e-12);
+    assertEquals(1200.0, cmi.peakRssMiB(), "memory: the worst run counts");
+    assertTrue(Double.isNaN(rgal.peakRssMiB()));
+    String table = ResultsTable.format(rows);
+    assertTrue(table.contains("| 1200 | c0 c1 |"), table);
+    assertTrue(table.contains("| n/a | r0 |"), table);
+  }
+}

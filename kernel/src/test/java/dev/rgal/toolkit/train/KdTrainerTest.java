@@ -1,0 +1,104 @@
+package dev.rgal.toolkit.train;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.training.GradientCollector;
+import dev.rgal.api.Bindings.Registry;
+import dev.rgal.api.ComponentRequest;
+import dev.rgal.api.RunSpec;
+import dev.rgal.api.training.StudentContext;
+import dev.rgal.toolkit.data.Datasets;
+import dev.rgal.toolkit.data.ImageDataset;
+import dev.rgal.toolkit.data.InMemoryDataPool;
+import dev.rgal.toolkit.loss.Losses;
+import dev.rgal.kernel.plugin.PluginHost;
+import dev.rgal.toolkit.progress.Progress;
+import dev.rgal.kernel.run.Distiller;
+import dev.rgal.kernel.run.SpecValidator;
+import dev.rgal.toolkit.teacher.LoadedTeacher;
+import dev.rgal.toolkit.teacher.TeacherStore;
+import dev.rgal.toolkit.teacher.TestTeachers;
+import dev.rgal.toolkit.zoo.Zoo;
+import dev.rgal.toolkit.zoo.ZooNet;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class KdTrainerTest {
+  @TempDir Path tmp;
+
+  /**
+   * Synthesis terms back-propagate through the student (the adversarial term) and leave gradients
+   * on its weights; the KD step must not add them to its own. The reference zeroes gradients
+   * before every backward; without that, the first KD step of each epoch applied the summed
+   * adversarial gradients of a whole synthesis call.
+   */
+  @Test
+  void aKdStepIgnoresGradientsLeftOnTheStudentBySynthesis() {
+    try (PluginHost host = PluginHost.discover(); NDManager run = NDManager.newBaseManager()) {
+      LoadedTeacher teacher = TeacherStore.load(TestTeachers.lenet5bn(), Zoo.factories(), run);
+      RunSpec spec = new Distiller(host, Progress.silent()).spec("test", null,
+          Map.of("schedule.kdStepsPerEpoch", "2", "trainer.settings.batchSize", "64"));
+      Engine.getInstance().setRandomSeed(11);
+      ZooNet clean = Zoo.create("lenet5-half-bn", run, 1, 32, 32, 10);
+      Engine.getInstance().setRandomSeed(11);
+      ZooNet polluted = Zoo.create("lenet5-half-bn", run, 1, 32, 32, 10);
+      List<NDArray> cleanWeights = KdTrainer.trainable(clean.block());
+      List<NDArray> pollutedWeights = KdTrainer.trainable(polluted.block());
+      for (int i = 0; i < cleanWeights.size(); i++) {
+        assertArrayEquals(cleanWeights.get(i).toFloatArray(), pollutedWeights.get(i).toFloatArray(), "same start");
+      }
+      ImageDataset images = Datasets.open("fashion-mnist", null, Datasets.Split.TEST).take(128);
+      int[] all = new int[128];
+      for (int i = 0; i < all.length; i++) {
+        all[i] = i;
+      }
+      try (InMemoryDataPool pool = InMemoryDataPool.open(tmp.resolve("pool.bin"), teacher.metadata().dataSpec(), spec.kdAugmentation());
+          NDManager m = run.newSubManager()) {
+        pool.add(images.batch(m, all).get(0));
+        // what an adversarial synthesis call does to the student: eval forward, backward
+        NDArray x = pool.sample(m, 64, new Random(3));
+        try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+          NDArray adv = Losses.adversarial(polluted.forward(x, false).logits(), teacher.net().forward(x, false).logits());
+          gc.backward(adv.mul(1000));
+        }
+        double left = 0;
+        for (NDArray w : pollutedWeights) {
+          left += w.getGradient().abs().sum().getFloat();
+        }
+        assertTrue(left > 1, "the synthesis-like backward left gradients on the student: " + left);
+
+        for (ZooNet student : List.of(clean, polluted)) {
+          ComponentRequest req = new ComponentRequest(
+              new SpecValidator(host).options(Registry.STUDENT_TRAINERS, "kd", spec.trainer().settings(), "trainer"),
+              spec.seed(), teacher.net().info(), student.info(), teacher.metadata().dataSpec(), run);
+          try (KdTrainer trainer = new KdTrainer(req, student, List.of());
+              NDManager em = run.newSubManager()) {
+            trainer.trainEpoch(new StudentContext(teacher.net(), student, pool, List.of(), 0, 2, spec.schedule().kdStepsPerEpoch(), em, new Random(5)));
+          }
+        }
+      }
+      double moved = 0;
+      for (int i = 0; i < cleanWeights.size(); i++) {
+        float[] a = cleanWeights.get(i).toFloatArray();
+        float[] b = pollutedWeights.get(i).toFloatArray();
+        assertEquals(a.length, b.length);
+        for (int k = 0; k < a.length; k++) {
+          assertEquals(a[k], b[k], 1e-5, "weight " + i + "[" + k + "] after two KD steps");
+        }
+      }
+      for (NDArray w : cleanWeights) {
+        moved += w.getGradient().abs().sum().getFloat();
+      }
+      assertEquals(0, moved, 0.0, "gradients are zero after the step");
+    }
+  }
+}

@@ -1,0 +1,17 @@
+package dev.rgal.toolkit.train;
+
+/**
+ * Derives independent, reproducible seeds from the run seed, so each epoch (and each purpose in
+ * it) draws the same numbers whether the run was resumed or not.
+ */
+public final class Seeds {
+  private Seeds() {}
+
+  /** SplitMix64 of the run seed, a purpose and an index. */
+  public static long derive(long seed, String purpose, long index) {
+    long z = seed * 0x9E3779B97F4A7C15L + purpose.hashCode() * 0xBF58476D1CE4E5B9L + index * 0x94D049BB133111EBL;
+    z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
+    z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+    return z ^ (z >>> 31);
+  }
+}
