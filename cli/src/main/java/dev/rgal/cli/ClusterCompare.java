@@ -1,5 +1,6 @@
 package dev.rgal.cli;
 
+import dev.rgal.toolkit.metrics.RunMetrics;
 import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
 import com.google.gson.JsonArray;
@@ -289,7 +290,7 @@ final class ClusterCompare {
       Map<String, Long> statuses = mine.stream().collect(Collectors.groupingBy(RunRecord::status, LinkedHashMap::new, Collectors.counting()));
       out.printf(Locale.ROOT, "| %s | %s | %d | %s | %d (%s) | %s | %s | %s | %s | %s |%n", c.cellId(), c.label().replaceAll(" seed \\d+$", ""),
           c.seed(), status, mine.size(), statuses.entrySet().stream().map(e -> e.getValue() + " " + e.getKey()).collect(Collectors.joining(", ")),
-          metric(best, "cell.wall_seconds", "%.0f"), metric(best, "final.peak_rss_mib", "%.0f"),
+          metric(best, "cell.wall_seconds", "%.0f"), metric(best, RunMetrics.FINAL_PEAK_RSS_MIB, "%.0f"),
           o == null || o.get("executorRssMiB").isJsonNull() ? "n/a" : fmt(o.get("executorRssMiB").getAsDouble(), "%.0f"),
           best == null ? "" : best.runId().substring(0, Math.min(8, best.runId().length())), error.replace('|', '/'));
     }

@@ -45,7 +45,9 @@ final class PluginsCommand implements Callable<Integer> {
         return 0;
       }
       for (PluginInfo p : host.plugins()) {
-        out.printf("%s %s  (SPI %d)  from %s%n", p.id(), p.version(), p.spiVersion(), p.source());
+        String built = p.toolkitVersion() == 0 ? "SPI " + p.spiVersion()
+            : "SPI " + p.spiVersion() + ", toolkit " + p.toolkitVersion();
+        out.printf("%s %s  (%s)  from %s%n", p.id(), p.version(), built, p.source());
         for (Registry r : Registry.values()) {
           List<String> names = host.components().stream()
               .filter(c -> c.pluginId().equals(p.id()) && c.registry() == r)

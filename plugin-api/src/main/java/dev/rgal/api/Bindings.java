@@ -1,5 +1,9 @@
 package dev.rgal.api;
 
+import static org.apiguardian.api.API.Status.STABLE;
+
+import org.apiguardian.api.API;
+
 import com.google.inject.Binder;
 import com.google.inject.multibindings.MapBinder;
 import dev.rgal.api.model.ArchitectureFactory;
@@ -20,6 +24,7 @@ import dev.rgal.api.tracking.RunTrackerFactory;
  * }
  * }</pre>
  */
+@API(status = STABLE, since = "0.1")
 public final class Bindings {
   private Bindings() {}
 

@@ -1,5 +1,9 @@
 package dev.rgal.api;
 
+import static org.apiguardian.api.API.Status.STABLE;
+
+import org.apiguardian.api.API;
+
 import ai.djl.ndarray.NDManager;
 import dev.rgal.api.model.NetInfo;
 import dev.rgal.api.options.OptionValues;
@@ -17,6 +21,7 @@ import dev.rgal.api.options.OptionValues;
  * @param manager the run's long-lived manager; a component that holds arrays attaches them here
  *     or to a sub-manager it closes itself
  */
+@API(status = STABLE, since = "0.1")
 public record ComponentRequest(
     OptionValues options, long seed, NetInfo teacher, NetInfo student, DataSpec data,
     NDManager manager) {

@@ -1,5 +1,9 @@
 package dev.rgal.api;
 
+import static org.apiguardian.api.API.Status.STABLE;
+
+import org.apiguardian.api.API;
+
 import java.util.List;
 
 /**
@@ -13,6 +17,7 @@ import java.util.List;
  * @param mean per-channel normalisation mean (images are in [0,1] before normalising)
  * @param std per-channel normalisation standard deviation
  */
+@API(status = STABLE, since = "0.1")
 public record DataSpec(
     String dataset, int channels, int height, int width, int numClasses,
     List<Double> mean, List<Double> std) {

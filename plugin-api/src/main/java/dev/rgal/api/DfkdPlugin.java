@@ -1,5 +1,9 @@
 package dev.rgal.api;
 
+import static org.apiguardian.api.API.Status.STABLE;
+
+import org.apiguardian.api.API;
+
 import com.google.inject.Module;
 
 /**
@@ -11,6 +15,7 @@ import com.google.inject.Module;
  * engine's registries through {@link Bindings}. The engine never names a method; removing a jar
  * removes its names. Two plugins binding the same name make start-up fail naming both.
  */
+@API(status = STABLE, since = "0.1")
 public interface DfkdPlugin {
   /** Short stable identifier, e.g. {@code "fast"} or {@code "rgal"}. */
   String id();
@@ -18,6 +23,16 @@ public interface DfkdPlugin {
   /** The SPI major version the plugin was built against; normally {@link SpiVersion#MAJOR}. */
   default int spiVersion() {
     return SpiVersion.MAJOR;
+  }
+
+  /**
+   * The toolkit major version the plugin was built against, or {@code 0} when it uses no toolkit
+   * type (only this SPI). A plugin that uses the toolkit overrides this with
+   * {@code return dev.rgal.toolkit.ToolkitVersion.MAJOR;} (a compile-time constant, so the value is
+   * the one it was built against); the host refuses a plugin whose major differs from its own.
+   */
+  default int toolkitVersion() {
+    return 0;
   }
 
   /** Human-readable version of the plugin itself, recorded in every run's provenance. */

@@ -1,5 +1,9 @@
 package dev.rgal.api;
 
+import static org.apiguardian.api.API.Status.STABLE;
+
+import org.apiguardian.api.API;
+
 /**
  * Something that can be added to any method with {@code +name}, e.g. {@code fast+rgal}: it rewrites
  * the base method's spec (adds terms, swaps the trainer). Extensions must leave the base spec's
@@ -7,6 +11,7 @@ package dev.rgal.api;
  * only by the extension.
  */
 @FunctionalInterface
+@API(status = STABLE, since = "0.1")
 public interface MethodExtension {
   RunSpec extend(RunSpec base);
 }

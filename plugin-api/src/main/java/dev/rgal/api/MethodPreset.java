@@ -1,5 +1,9 @@
 package dev.rgal.api;
 
+import static org.apiguardian.api.API.Status.STABLE;
+
+import org.apiguardian.api.API;
+
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -12,6 +16,7 @@ import java.nio.charset.StandardCharsets;
  * @param name preset name
  * @param json the RunSpec as JSON (see the presets shipped with the method plugins)
  */
+@API(status = STABLE, since = "0.1")
 public record MethodPreset(String name, String json) {
   /** Loads a preset from a class-path resource next to {@code anchor}. */
   public static MethodPreset fromResource(String name, Class<?> anchor, String resource) {

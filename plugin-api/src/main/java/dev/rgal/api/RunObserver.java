@@ -1,5 +1,9 @@
 package dev.rgal.api;
 
+import static org.apiguardian.api.API.Status.STABLE;
+
+import org.apiguardian.api.API;
+
 /**
  * Sees a distillation run once it has finished successfully: after the student weights,
  * {@code summary.json} and the tracked final metrics are written, before the tracked run is
@@ -12,6 +16,7 @@ package dev.rgal.api;
  * engine after the call, so an observer must not keep it.
  */
 @FunctionalInterface
+@API(status = STABLE, since = "0.1")
 public interface RunObserver {
   void runFinished(RunOutcome outcome);
 }

@@ -1,5 +1,9 @@
 package dev.rgal.api;
 
+import static org.apiguardian.api.API.Status.STABLE;
+
+import org.apiguardian.api.API;
+
 import dev.rgal.api.model.FeatureNet;
 import dev.rgal.api.tracking.TrackedRun;
 import java.nio.file.Path;
@@ -15,6 +19,7 @@ import org.jspecify.annotations.Nullable;
  * @param runDir the run directory ({@code spec.json}, {@code student.params}, {@code summary.json})
  * @param tracked the tracked run (still open), or null when the run is not tracked
  */
+@API(status = STABLE, since = "0.1")
 public record RunOutcome(
     FeatureNet student, DataSpec data, @Nullable Path testDataDir, RunSpec spec, Path runDir,
     @Nullable TrackedRun tracked) {}

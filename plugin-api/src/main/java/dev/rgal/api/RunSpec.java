@@ -1,5 +1,9 @@
 package dev.rgal.api;
 
+import static org.apiguardian.api.API.Status.STABLE;
+
+import org.apiguardian.api.API;
+
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -15,6 +19,7 @@ import java.util.function.UnaryOperator;
  *
  * <p>Build one with {@link #builder()} or start from a preset and change it with {@link #toBuilder()}.
  */
+@API(status = STABLE, since = "0.1")
 public record RunSpec(
     String method,
     String studentArch,

@@ -1,5 +1,9 @@
 package dev.rgal.api;
 
+import static org.apiguardian.api.API.Status.STABLE;
+
+import org.apiguardian.api.API;
+
 import java.util.Collections;
 import java.util.Map;
 import java.util.TreeMap;
@@ -11,6 +15,7 @@ import java.util.TreeMap;
  * read the typed {@link dev.rgal.api.options.OptionValues}, never these strings. Keys are sorted
  * so provenance and tracking params are stable.
  */
+@API(status = STABLE, since = "0.1")
 public record Settings(Map<String, String> values) {
   public Settings {
     values = Collections.unmodifiableMap(new TreeMap<>(values));

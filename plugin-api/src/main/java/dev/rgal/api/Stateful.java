@@ -1,5 +1,9 @@
 package dev.rgal.api;
 
+import static org.apiguardian.api.API.Status.STABLE;
+
+import org.apiguardian.api.API;
+
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 
@@ -9,6 +13,7 @@ import java.io.DataOutputStream;
  * {@link #loadState} once before resuming; the default is stateless. Implementations throw
  * {@link java.io.UncheckedIOException} on I/O failure.
  */
+@API(status = STABLE, since = "0.1")
 public interface Stateful {
   default void saveState(DataOutputStream out) {}
 

@@ -1,5 +1,7 @@
 package dev.rgal.rgal;
 
+import dev.rgal.api.TagContributor;
+import java.util.Map;
 import ai.djl.ndarray.NDArray;
 import dev.rgal.api.ComponentRequest;
 import dev.rgal.api.options.Options;
@@ -15,7 +17,7 @@ import java.util.List;
  *
  * <p>Options: {@link #OPTIONS}; its negative draws are seeded from the run seed.
  */
-final class RelationStudentTerm implements StudentTerm {
+final class RelationStudentTerm implements StudentTerm, TagContributor {
   static final Options OPTIONS = Options.of(RgalSettings.PRECISION);
 
   private final RelationLoss loss;
@@ -37,5 +39,11 @@ final class RelationStudentTerm implements StudentTerm {
   @Override
   public boolean needsPairedViews() {
     return true;
+  }
+
+  /** The run used RGAL's relation objective ({@code rgal=on}; which half in {@code rgal.studentTerm}). */
+  @Override
+  public Map<String, String> runTags() {
+    return Map.of("rgal", "on", "rgal.studentTerm", "on");
   }
 }

@@ -1,5 +1,7 @@
 package dev.rgal.rgal;
 
+import dev.rgal.api.TagContributor;
+import java.util.Map;
 import ai.djl.ndarray.NDArray;
 import dev.rgal.api.ComponentRequest;
 import dev.rgal.api.DfkdException;
@@ -20,7 +22,7 @@ import java.util.Locale;
  *
  * <p>Options: {@link #OPTIONS}; its negative draws are seeded from the run seed.
  */
-final class RelationSynthesisTerm implements SynthesisTerm {
+final class RelationSynthesisTerm implements SynthesisTerm, TagContributor {
   static final Option<Integer> START_LAYER = Option.integer("startLayer", 2,
       "first stage (0-based) whose pooled features enter the relation loss").atLeast(0);
   static final Option<Integer> END_LAYER = Option.integer("endLayer", 4,
@@ -73,5 +75,11 @@ final class RelationSynthesisTerm implements SynthesisTerm {
 
   static String lower(String s) {
     return s.toLowerCase(Locale.ROOT);
+  }
+
+  /** The run used RGAL's relation objective ({@code rgal=on}; which half in {@code rgal.synthesisTerm}). */
+  @Override
+  public Map<String, String> runTags() {
+    return Map.of("rgal", "on", "rgal.synthesisTerm", "on");
   }
 }

@@ -1,5 +1,6 @@
 package dev.rgal.rgal;
 
+import dev.rgal.toolkit.ToolkitVersion;
 import com.google.inject.AbstractModule;
 import com.google.inject.Module;
 import dev.rgal.api.Bindings;
@@ -23,6 +24,11 @@ public final class RgalPlugin implements DfkdPlugin {
   @Override
   public String id() {
     return "rgal";
+  }
+
+  @Override
+  public int toolkitVersion() {
+    return ToolkitVersion.MAJOR;
   }
 
   @Override

@@ -60,6 +60,7 @@ public final class GridDriver {
       progress.finished();
     }
     Path out = Path.of(plan.outcomesFile());
+    // temp-then-rename by hand: the driver runs on Spark's class path, without the toolkit's AtomicFiles
     Path tmp = out.resolveSibling(out.getFileName() + ".tmp");
     json.writeValue(tmp.toFile(), outcomes);
     Files.move(tmp, out, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);

@@ -1,5 +1,9 @@
 package dev.rgal.toolkit;
 
+import static org.apiguardian.api.API.Status.INTERNAL;
+
+import org.apiguardian.api.API;
+
 import com.google.inject.AbstractModule;
 import com.google.inject.Module;
 import dev.rgal.api.Bindings;
@@ -18,6 +22,7 @@ import dev.rgal.toolkit.zoo.Zoo;
  * {@code kd} trainer), contributed through the same SPI as every plugin so that
  * {@code rgal plugins} shows them and a plugin cannot silently shadow them.
  */
+@API(status = INTERNAL, since = "0.1")
 public final class ToolkitPlugin implements DfkdPlugin {
   /** {@code bn-momentum}: weight of the previous call's running statistics. */
   public static final Option<Double> BN_MOMENTUM = Option.real("momentum", 0.9,
@@ -26,6 +31,11 @@ public final class ToolkitPlugin implements DfkdPlugin {
   @Override
   public String id() {
     return "toolkit";
+  }
+
+  @Override
+  public int toolkitVersion() {
+    return ToolkitVersion.MAJOR;
   }
 
   @Override

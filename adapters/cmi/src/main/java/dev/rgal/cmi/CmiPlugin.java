@@ -1,5 +1,6 @@
 package dev.rgal.cmi;
 
+import dev.rgal.toolkit.ToolkitVersion;
 import com.google.inject.AbstractModule;
 import com.google.inject.Module;
 import dev.rgal.api.Bindings;
@@ -18,6 +19,11 @@ public final class CmiPlugin implements DfkdPlugin {
   @Override
   public String id() {
     return "cmi";
+  }
+
+  @Override
+  public int toolkitVersion() {
+    return ToolkitVersion.MAJOR;
   }
 
   @Override

@@ -1,5 +1,6 @@
 package dev.rgal.deepinversion;
 
+import dev.rgal.toolkit.ToolkitVersion;
 import com.google.inject.AbstractModule;
 import com.google.inject.Module;
 import dev.rgal.api.Bindings;
@@ -15,6 +16,11 @@ public final class DeepInversionPlugin implements DfkdPlugin {
   @Override
   public String id() {
     return "deepinversion";
+  }
+
+  @Override
+  public int toolkitVersion() {
+    return ToolkitVersion.MAJOR;
   }
 
   @Override

@@ -1,5 +1,6 @@
 package dev.rgal.fast;
 
+import dev.rgal.toolkit.ToolkitVersion;
 import com.google.inject.AbstractModule;
 import com.google.inject.Module;
 import dev.rgal.api.Bindings;
@@ -13,6 +14,11 @@ public final class FastPlugin implements DfkdPlugin {
   @Override
   public String id() {
     return "fast";
+  }
+
+  @Override
+  public int toolkitVersion() {
+    return ToolkitVersion.MAJOR;
   }
 
   @Override

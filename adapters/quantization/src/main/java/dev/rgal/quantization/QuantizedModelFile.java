@@ -1,5 +1,6 @@
 package dev.rgal.quantization;
 
+import dev.rgal.toolkit.io.AtomicFiles;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
@@ -138,27 +139,13 @@ public final class QuantizedModelFile {
     }
     String checksum = sha256(manifestBytes, tensorBytes);
 
-    Path dir = abs.getParent();
-    Path tmp = dir.resolve("." + abs.getFileName() + "." + UUID.randomUUID() + ".tmp");
-    try {
-      Files.createDirectories(dir);
-      try (OutputStream out = Files.newOutputStream(tmp); ZipOutputStream zip = new ZipOutputStream(out)) {
+    AtomicFiles.write(abs, AtomicFiles.Existing.REFUSE, out -> {
+      try (ZipOutputStream zip = new ZipOutputStream(out)) {
         entry(zip, MANIFEST, manifestBytes);
         entry(zip, TENSORS, tensorBytes);
         entry(zip, CHECKSUM, checksum.getBytes(StandardCharsets.US_ASCII));
       }
-      try {
-        Files.move(tmp, abs, StandardCopyOption.ATOMIC_MOVE);
-      } catch (AtomicMoveNotSupportedException e) {
-        Files.move(tmp, abs);
-      }
-    } catch (FileAlreadyExistsException e) {
-      deleteQuietly(tmp);
-      throw new DfkdException(file + " already exists: choose another output file or remove it first");
-    } catch (IOException e) {
-      deleteQuietly(tmp);
-      throw new DfkdException("cannot write the quantized model to " + file + " (" + e + "): choose a writable location");
-    }
+    });
   }
 
   private static NDArray named(NDArray a, String name) {

@@ -1,5 +1,7 @@
 package dev.rgal.tribuo;
 
+import dev.rgal.toolkit.metrics.RunMetrics;
+import dev.rgal.toolkit.io.AtomicFiles;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
@@ -267,20 +269,21 @@ public final class DfkdTribuoModel extends Model<Label> implements AutoCloseable
     put(inst, "teacher.sha256", t.weightsSha256());
     put(inst, "teacher.testAccuracy", String.valueOf(t.testAccuracy()));
     RunSpec.Schedule s = spec.schedule();
-    put(inst, "dataBudget.images", String.valueOf(s.synthesisBatchSize() * (s.warmupCalls() + s.epochs() * s.synthesisCallsPerEpoch())));
+    put(inst, RunMetrics.DATA_BUDGET_IMAGES, String.valueOf(RunMetrics.dataBudget(s)));
     RunSpecJson.flatten(spec).forEach((k, v) -> put(inst, "spec." + k, v));
     new TreeMap<>(pluginVersions).forEach((k, v) -> put(inst, "plugin." + k, v));
-    Path summary = runDir.resolve("summary.json");
+    Path summary = runDir.resolve(RunMetrics.Summary.FILE);
     if (Files.isRegularFile(summary)) {
       try {
         com.google.gson.JsonObject o = com.google.gson.JsonParser.parseString(Files.readString(summary)).getAsJsonObject();
-        for (String k : List.of("lastAccuracy", "bestAccuracy", "bestEpoch", "teacherAccuracy", "imagesSynthesized")) {
+        for (String k : List.of(RunMetrics.Summary.LAST_ACCURACY, RunMetrics.Summary.BEST_ACCURACY,
+            RunMetrics.Summary.BEST_EPOCH, RunMetrics.Summary.TEACHER_ACCURACY, RunMetrics.Summary.IMAGES_SYNTHESIZED)) {
           if (o.has(k)) {
             put(inst, "summary." + k, o.get(k).getAsString());
           }
         }
-        if (o.has("environment")) { // where the run ran (Tribuo's own fields describe the exporting JVM)
-          o.getAsJsonObject("environment").entrySet().forEach(e -> put(inst, "run." + e.getKey(), e.getValue().getAsString()));
+        if (o.has(RunMetrics.Summary.ENVIRONMENT)) { // where the run ran (Tribuo's own fields describe the exporting JVM)
+          o.getAsJsonObject(RunMetrics.Summary.ENVIRONMENT).entrySet().forEach(e -> put(inst, "run." + e.getKey(), e.getValue().getAsString()));
         }
       } catch (IOException | RuntimeException e) {
         throw new DfkdException(summary + " is unreadable (" + e.getMessage() + "): the run directory is damaged");
@@ -353,32 +356,11 @@ public final class DfkdTribuoModel extends Model<Label> implements AutoCloseable
     if (Files.exists(abs)) {
       throw new DfkdException(file + " already exists: choose another --out or delete it first");
     }
-    Path tmp = null;
-    try {
-      Files.createDirectories(abs.getParent());
-      tmp = Files.createTempFile(abs.getParent(), "." + abs.getFileName() + ".", ".tmp");
-      try (OutputStream os = Files.newOutputStream(tmp); ObjectOutputStream oos = new ObjectOutputStream(os)) {
-        oos.writeObject(this);
-      }
-      try {
-        Files.move(tmp, abs, StandardCopyOption.ATOMIC_MOVE);
-      } catch (AtomicMoveNotSupportedException e) {
-        Files.move(tmp, abs);
-      }
-      tmp = null;
-    } catch (FileAlreadyExistsException e) {
-      throw new DfkdException(file + " already exists: choose another --out or delete it first");
-    } catch (IOException e) {
-      throw new DfkdException("cannot write " + file + " (" + e.getMessage() + "): choose a writable location");
-    } finally {
-      if (tmp != null) {
-        try {
-          Files.deleteIfExists(tmp);
-        } catch (IOException ignored) {
-          // best effort
-        }
-      }
-    }
+    AtomicFiles.write(abs, AtomicFiles.Existing.REFUSE, os -> {
+      ObjectOutputStream oos = new ObjectOutputStream(os);
+      oos.writeObject(this);
+      oos.flush();
+    });
   }
 
   // ------------------------------------------------------------------------------ accessors

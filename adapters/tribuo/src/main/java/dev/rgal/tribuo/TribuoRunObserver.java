@@ -1,5 +1,6 @@
 package dev.rgal.tribuo;
 
+import dev.rgal.toolkit.io.AtomicFiles;
 import dev.rgal.api.DfkdException;
 import dev.rgal.api.RunObserver;
 import dev.rgal.api.RunOutcome;
@@ -28,24 +29,11 @@ final class TribuoRunObserver implements RunObserver {
     ImageDataset test = Datasets.open(outcome.data().dataset(), outcome.testDataDir(), Datasets.Split.TEST);
     TribuoEvaluation.Result r = TribuoEvaluation.evaluate(outcome.student(), outcome.data(), test);
     Path report = outcome.runDir().resolve(REPORT);
-    writeAtomically(report, r.toText());
+    AtomicFiles.writeString(report, r.toText(), AtomicFiles.Existing.REPLACE);
     if (outcome.tracked() != null) {
       outcome.tracked().logMetrics(outcome.spec().schedule().epochs(), r.toMetrics());
       outcome.tracked().logArtifact(report, "");
     }
   }
 
-  private static void writeAtomically(Path file, String text) {
-    try {
-      Path tmp = Files.createTempFile(file.toAbsolutePath().getParent(), "." + file.getFileName() + ".", ".tmp");
-      Files.writeString(tmp, text);
-      try {
-        Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-      } catch (AtomicMoveNotSupportedException e) {
-        Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
-      }
-    } catch (IOException e) {
-      throw new DfkdException("cannot write " + file + " (" + e.getMessage() + "): check the run directory");
-    }
-  }
 }

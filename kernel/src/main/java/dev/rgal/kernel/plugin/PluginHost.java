@@ -11,6 +11,7 @@ import dev.rgal.api.Bindings.Registry;
 import dev.rgal.api.DfkdException;
 import dev.rgal.api.DfkdPlugin;
 import dev.rgal.api.SpiVersion;
+import dev.rgal.toolkit.ToolkitVersion;
 import java.io.IOException;
 import java.net.URL;
 import java.net.URLClassLoader;
@@ -112,12 +113,18 @@ public final class PluginHost implements AutoCloseable {
             + "): rebuild it against this version of plugin-api or remove its jar");
       }
       PluginInfo info = new PluginInfo(plugin.id(), plugin.version(), plugin.spiVersion(),
-          sourceOf(plugin.getClass()));
+          plugin.toolkitVersion(), sourceOf(plugin.getClass()));
       if (info.spiVersion() != SpiVersion.MAJOR) {
         throw new DfkdException("plugin '" + info.id() + "' in " + info.source()
             + " was built for SPI version " + info.spiVersion() + " but this engine speaks version "
             + SpiVersion.MAJOR + ": rebuild the plugin against plugin-api " + SpiVersion.MAJOR
             + " or remove the jar");
+      }
+      if (info.toolkitVersion() != 0 && info.toolkitVersion() != ToolkitVersion.MAJOR) {
+        throw new DfkdException("plugin '" + info.id() + "' in " + info.source()
+            + " was built against toolkit version " + info.toolkitVersion() + " but this host has"
+            + " version " + ToolkitVersion.MAJOR + ": rebuild the plugin against toolkit "
+            + ToolkitVersion.MAJOR + " or remove the jar");
       }
       PluginInfo clash = byId.putIfAbsent(info.id(), info);
       if (clash != null) {

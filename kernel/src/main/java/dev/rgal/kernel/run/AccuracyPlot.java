@@ -1,5 +1,6 @@
 package dev.rgal.kernel.run;
 
+import dev.rgal.toolkit.io.AtomicFiles;
 import dev.rgal.api.DfkdException;
 import java.awt.BasicStroke;
 import java.awt.Color;
@@ -67,15 +68,7 @@ public final class AccuracyPlot {
       py = y;
     }
     g.dispose();
-    try {
-      Path parent = png.toAbsolutePath().getParent();
-      Files.createDirectories(parent);
-      Path tmp = Files.createTempFile(parent, ".plot", ".png.tmp");
-      ImageIO.write(img, "png", tmp.toFile());
-      Files.move(tmp, png, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-    } catch (IOException e) {
-      throw new DfkdException("cannot write " + png + ": " + e.getMessage());
-    }
+    AtomicFiles.writeVia(png, AtomicFiles.Existing.REPLACE, tmp -> ImageIO.write(img, "png", tmp.toFile()));
   }
 
   private static int yOf(double acc) {

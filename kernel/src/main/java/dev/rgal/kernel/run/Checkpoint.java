@@ -1,5 +1,6 @@
 package dev.rgal.kernel.run;
 
+import dev.rgal.toolkit.metrics.RunMetrics;
 import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
 import com.google.gson.JsonObject;
@@ -120,37 +121,24 @@ public final class Checkpoint {
     }
   }
 
-  /** Writes text to a temporary sibling and renames it into place. */
-  public static void writeAtomically(Path target, String text) {
-    try {
-      Path parent = target.toAbsolutePath().getParent();
-      Files.createDirectories(parent);
-      Path tmp = Files.createTempFile(parent, "." + target.getFileName(), ".tmp");
-      Files.writeString(tmp, text, StandardCharsets.UTF_8);
-      move(tmp, target);
-    } catch (IOException e) {
-      throw new DfkdException("cannot write " + target + " (" + e.getMessage() + "): check the directory is writable");
-    }
-  }
-
   static String summaryJson(DistillResult r, RunSpec spec, RunEnvironment environment) {
     JsonObject o = new JsonObject();
-    o.addProperty("method", spec.method());
-    o.addProperty("seed", spec.seed());
-    o.addProperty("teacherAccuracy", r.teacherAccuracy());
-    o.addProperty("lastAccuracy", r.lastAccuracy());
-    o.addProperty("bestAccuracy", r.bestAccuracy());
-    o.addProperty("bestEpoch", r.bestEpoch());
-    o.addProperty("synthesisMinutes", r.synthesisMinutes());
-    o.addProperty("kdMinutes", r.kdMinutes());
-    o.addProperty("imagesSynthesized", r.imagesSynthesized());
+    o.addProperty(RunMetrics.Summary.METHOD, spec.method());
+    o.addProperty(RunMetrics.Summary.SEED, spec.seed());
+    o.addProperty(RunMetrics.Summary.TEACHER_ACCURACY, r.teacherAccuracy());
+    o.addProperty(RunMetrics.Summary.LAST_ACCURACY, r.lastAccuracy());
+    o.addProperty(RunMetrics.Summary.BEST_ACCURACY, r.bestAccuracy());
+    o.addProperty(RunMetrics.Summary.BEST_EPOCH, r.bestEpoch());
+    o.addProperty(RunMetrics.Summary.SYNTHESIS_MINUTES, r.synthesisMinutes());
+    o.addProperty(RunMetrics.Summary.KD_MINUTES, r.kdMinutes());
+    o.addProperty(RunMetrics.Summary.IMAGES_SYNTHESIZED, r.imagesSynthesized());
     if (r.runId() != null) {
-      o.addProperty("runId", r.runId());
+      o.addProperty(RunMetrics.Summary.RUN_ID, r.runId());
     }
-    o.add("spec", RunSpecJson.toJson(spec));
+    o.add(RunMetrics.Summary.SPEC, RunSpecJson.toJson(spec));
     JsonObject env = new JsonObject();
     environment.asTags().forEach(env::addProperty);
-    o.add("environment", env);
+    o.add(RunMetrics.Summary.ENVIRONMENT, env);
     return GSON.toJson(o);
   }
 

@@ -1,5 +1,7 @@
 package dev.rgal.kernel.run;
 
+import dev.rgal.toolkit.metrics.RunMetrics;
+import dev.rgal.toolkit.io.AtomicFiles;
 import dev.rgal.toolkit.train.Seeds;
 
 import ai.djl.engine.Engine;
@@ -14,6 +16,7 @@ import dev.rgal.api.RunOutcome;
 import dev.rgal.api.RunSpec;
 import dev.rgal.api.Settings;
 import dev.rgal.api.Stateful;
+import dev.rgal.api.TagContributor;
 import dev.rgal.api.TermSpec;
 import dev.rgal.api.WeightedTerm;
 import dev.rgal.api.model.ArchitectureFactory;
@@ -156,7 +159,7 @@ public final class Distiller implements AutoCloseable {
       // before the directory exists: a bad spec leaves nothing behind
       spec = new SpecValidator(host).validate(spec);
       prepareFreshRunDir(out);
-      Checkpoint.writeAtomically(out.resolve(RunDirectory.SPEC), RunSpecJson.toJsonString(spec));
+      AtomicFiles.writeString(out.resolve(RunDirectory.SPEC), RunSpecJson.toJsonString(spec), AtomicFiles.Existing.REPLACE);
     }
     if (request.tracked() != null) {
       RunDirectory.recordTracking(out, request.tracked());
@@ -169,7 +172,7 @@ public final class Distiller implements AutoCloseable {
       DataSpec data = teacher.metadata().dataSpec();
       ArchitectureFactory studentArch = host.require(Registry.ARCHITECTURES, ArchitectureFactory.class, spec.studentArch());
       FeatureNet student = studentArch.create(run, data.channels(), data.height(), data.width(), data.numClasses());
-      try (Components c = Components.build(host, spec, teacher.net(), student, data, run)) {
+      try (RunComponents c = RunComponents.build(host, spec, teacher.net(), student, data, run)) {
         InMemoryDataPool pool = InMemoryDataPool.open(out.resolve("pool.bin"), data, spec.kdAugmentation());
         ImageDataset test = request.testDataDir() == null ? null
             : Datasets.open(data.dataset(), request.testDataDir(), Datasets.Split.TEST);
@@ -181,14 +184,15 @@ public final class Distiller implements AutoCloseable {
         }
         double teacherAcc = test == null ? Double.NaN : Evaluation.accuracy(teacher.net(), test, data, run);
         if (request.tracked() != null) {
-          request.tracked().setTags(RunProvenance.tags(spec, teacher.metadata()));
+          request.tracked().setTags(RunProvenance.tags(spec, teacher.metadata(), c.contributedTags()));
           request.tracked().setTags(environment.asTags());
           request.tracked().logParams(RunProvenance.params(spec, teacher.metadata(), host));
           if (!Double.isNaN(teacherAcc)) {
-            request.tracked().logMetrics(0, Map.of("teacher_accuracy", teacherAcc));
+            request.tracked().logMetrics(0, Map.of(RunMetrics.TEACHER_ACCURACY, teacherAcc));
           }
         }
-        Loop loop = new Loop(spec, teacher.net(), student, c, pool, test, data, out, request.tracked(), onEpoch, environment);
+        EpochLoop loop = new EpochLoop(spec, teacher.net(), student, c, pool, test, data, out, request.tracked(), onEpoch,
+            environment, progress);
         if (resumed != null) {
           loop.restore(resumed, run);
         }
@@ -232,260 +236,6 @@ public final class Distiller implements AutoCloseable {
     }
   }
 
-
-  /** The run's components, built from the registries, closed together. */
-  static final class Components implements AutoCloseable {
-    final Synthesizer synthesizer;
-    final List<WeightedTerm<SynthesisTerm>> synthesisTerms;
-    final List<WeightedTerm<StudentTerm>> studentTerms;
-    final StudentTrainer trainer;
-
-    private Components(Synthesizer synthesizer, List<WeightedTerm<SynthesisTerm>> synthesisTerms,
-        List<WeightedTerm<StudentTerm>> studentTerms, StudentTrainer trainer) {
-      this.synthesizer = synthesizer;
-      this.synthesisTerms = synthesisTerms;
-      this.studentTerms = studentTerms;
-      this.trainer = trainer;
-    }
-
-    static Components build(PluginHost host, RunSpec spec, FeatureNet teacher, FeatureNet student,
-        DataSpec data, NDManager run) {
-      SpecValidator validator = new SpecValidator(host);
-      java.util.function.BiFunction<Registry, ComponentSpecView, ComponentRequest> req =
-          (registry, c) -> new ComponentRequest(validator.options(registry, c.name(), c.settings(), c.path()),
-              spec.seed(), teacher.info(), student.info(), data, run);
-      Synthesizer synth = host.require(Registry.SYNTHESIZERS, SynthesizerFactory.class, spec.synthesizer().name())
-          .create(req.apply(Registry.SYNTHESIZERS,
-              new ComponentSpecView(spec.synthesizer().name(), spec.synthesizer().settings(), "synthesizer")));
-      List<WeightedTerm<SynthesisTerm>> sTerms = new ArrayList<>();
-      for (TermSpec t : spec.synthesisTerms()) {
-        if (t.weight() != 0) {
-          SynthesisTerm term = host.require(Registry.SYNTHESIS_TERMS, SynthesisTermFactory.class, t.name())
-              .create(req.apply(Registry.SYNTHESIS_TERMS,
-                  new ComponentSpecView(t.name(), t.settings(), "synthesisTerms." + t.name())));
-          sTerms.add(new WeightedTerm<>(t.name(), t.weight(), term));
-        }
-      }
-      List<WeightedTerm<StudentTerm>> kTerms = new ArrayList<>();
-      for (TermSpec t : spec.studentTerms()) {
-        if (t.weight() != 0) {
-          StudentTerm term = host.require(Registry.STUDENT_TERMS, StudentTermFactory.class, t.name())
-              .create(req.apply(Registry.STUDENT_TERMS,
-                  new ComponentSpecView(t.name(), t.settings(), "studentTerms." + t.name())));
-          kTerms.add(new WeightedTerm<>(t.name(), t.weight(), term));
-        }
-      }
-      StudentTrainer trainer = host.require(Registry.STUDENT_TRAINERS, StudentTrainerFactory.class, spec.trainer().name())
-          .create(req.apply(Registry.STUDENT_TRAINERS,
-              new ComponentSpecView(spec.trainer().name(), spec.trainer().settings(), "trainer")), student, kTerms);
-      return new Components(synth, sTerms, kTerms, trainer);
-    }
-
-    /** A component of the spec with where it sits, for error messages. */
-    private record ComponentSpecView(String name, Settings settings, String path) {}
-
-    /** Everything with state, in a fixed order, for checkpoints. */
-    List<Stateful> stateful() {
-      List<Stateful> all = new ArrayList<>();
-      all.add(synthesizer);
-      synthesisTerms.forEach(t -> all.add(t.term()));
-      studentTerms.forEach(t -> all.add(t.term()));
-      all.add(trainer);
-      return all;
-    }
-
-    @Override
-    public void close() {
-      trainer.close();
-      synthesizer.close();
-    }
-  }
-
-  /** The mutable loop state of one run. */
-  private final class Loop {
-    final RunSpec spec;
-    final FeatureNet teacher;
-    final FeatureNet student;
-    final Components c;
-    final InMemoryDataPool pool;
-    final @Nullable ImageDataset test;
-    final DataSpec data;
-    final Path out;
-    final @Nullable TrackedRun tracked;
-    final Consumer<EpochReport> onEpoch;
-    final RunEnvironment environment;
-    int completedEpochs;
-    int calls;
-    double best = Double.NaN;
-    int bestEpoch = -1;
-    double synthMs;
-    double kdMs;
-    final List<EpochReport> history = new ArrayList<>();
-
-    Loop(RunSpec spec, FeatureNet teacher, FeatureNet student, Components c, InMemoryDataPool pool,
-        @Nullable ImageDataset test, DataSpec data, Path out, @Nullable TrackedRun tracked,
-        Consumer<EpochReport> onEpoch, RunEnvironment environment) {
-      this.spec = spec;
-      this.teacher = teacher;
-      this.student = student;
-      this.c = c;
-      this.pool = pool;
-      this.test = test;
-      this.data = data;
-      this.out = out;
-      this.tracked = tracked;
-      this.onEpoch = onEpoch;
-      this.environment = environment;
-    }
-
-    void restore(Checkpoint.State s, NDManager run) {
-      completedEpochs = s.completedEpochs();
-      calls = s.calls();
-      best = s.best();
-      bestEpoch = s.bestEpoch();
-      synthMs = s.synthesisMillis();
-      kdMs = s.kdMillis();
-      history.addAll(s.history());
-      pool.truncate(s.poolSize());
-      Checkpoint.restoreComponents(out, student, c.stateful());
-    }
-
-    DistillResult run(NDManager run, double teacherAcc) {
-      RunSpec.Schedule sch = spec.schedule();
-      ProcessMemory.resetPeak(); // the run's own peak, also when one process runs several
-      int totalCalls = sch.warmupCalls() + sch.epochs() * sch.synthesisCallsPerEpoch();
-      try (Progress.Task bar = progress.start("distill " + spec.method(), sch.epochs())) {
-        if (completedEpochs > 0) {
-          bar.step(completedEpochs, "resumed");
-        }
-        if (!Double.isNaN(teacherAcc)) {
-          bar.println(String.format(Locale.ROOT, "teacher accuracy %.2f%%", 100 * teacherAcc));
-        }
-        while (calls < sch.warmupCalls()) {
-          synthMs += synthesize(run, true, -1).millis;
-          bar.step(0, "warm-up call " + calls + "/" + sch.warmupCalls());
-        }
-        for (int epoch = completedEpochs; epoch < sch.epochs(); epoch++) {
-          Engine.getInstance().setRandomSeed((int) Seeds.derive(spec.seed(), "epoch", epoch));
-          double epochSynth = 0;
-          Map<String, Double> synthLosses = Map.of();
-          for (int k = 0; k < sch.synthesisCallsPerEpoch(); k++) {
-            CallResult r = synthesize(run, false, epoch);
-            epochSynth += r.millis;
-            synthLosses = r.losses;
-          }
-          long t0 = System.nanoTime();
-          TrainingSummary ts;
-          try (NDManager epochManager = run.newSubManager()) {
-            ts = c.trainer.trainEpoch(new StudentContext(teacher, student, pool, c.studentTerms, epoch,
-                sch.epochs(), sch.kdStepsPerEpoch(), epochManager, new Random(Seeds.derive(spec.seed(), "kd", epoch))));
-          }
-          double epochKd = (System.nanoTime() - t0) / 1e6;
-          double acc = test == null ? Double.NaN : Evaluation.accuracy(student, test, data, run);
-          if (!Double.isNaN(acc) && (Double.isNaN(best) || acc > best)) {
-            best = acc;
-            bestEpoch = epoch;
-          }
-          synthMs += epochSynth;
-          kdMs += epochKd;
-          Map<String, Double> losses = new LinkedHashMap<>(ts.meanLosses());
-          synthLosses.forEach((k, v) -> losses.put("synth." + k, v));
-          EpochReport rep = new EpochReport(epoch, sch.epochs(), acc, best, ts.learningRate(), epochSynth,
-              epochKd, pool.size(), losses);
-          history.add(rep);
-          completedEpochs = epoch + 1;
-          Checkpoint.write(out, new Checkpoint.State(completedEpochs, calls, pool.size(), best, bestEpoch,
-              synthMs, kdMs, history), student, c.stateful());
-          track(rep);
-          bar.step(1, test == null ? "" : String.format(Locale.ROOT, "acc %.2f%% best %.2f%%", 100 * acc, 100 * best));
-          bar.println(String.format(Locale.ROOT, "epoch %d/%d  student %s  kd %.4f  synth %.1fs  kd %.1fs  pool %d",
-              epoch + 1, sch.epochs(), test == null ? "n/a" : String.format(Locale.ROOT, "%.2f%%", 100 * acc),
-              ts.meanLosses().getOrDefault("total", Double.NaN), epochSynth / 1000, epochKd / 1000, pool.size()));
-          onEpoch.accept(rep);
-        }
-      }
-      Path weights = out.resolve("student.params");
-      NetWeights.save(student, weights);
-      double last = history.isEmpty() ? Double.NaN : history.get(history.size() - 1).accuracy();
-      DistillResult result = new DistillResult(out, weights, teacherAcc, last, best, bestEpoch,
-          synthMs / 60000, kdMs / 60000, pool.size(), history, tracked == null ? null : tracked.runId());
-      Checkpoint.writeAtomically(out.resolve("summary.json"), Checkpoint.summaryJson(result, spec, environment));
-      Path plot = out.resolve("accuracy.png");
-      AccuracyPlot.write(plot, history, teacherAcc, spec.method() + " (seed " + spec.seed() + ")");
-      if (tracked != null) {
-        Map<String, Double> fin = new LinkedHashMap<>();
-        fin.put("final.last_accuracy", last);
-        fin.put("final.best_accuracy", best);
-        fin.put("final.synthesis_minutes", result.synthesisMinutes());
-        fin.put("final.kd_minutes", result.kdMinutes());
-        fin.put("final.images_synthesized", (double) result.imagesSynthesized());
-        putMiB(fin, "final.peak_rss_mib", ProcessMemory.peakRssBytes());
-        fin.values().removeIf(v -> v.isNaN());
-        tracked.logMetrics(spec.schedule().epochs(), fin);
-        tracked.logArtifact(weights, "");
-        tracked.logArtifact(out.resolve("spec.json"), "");
-        tracked.logArtifact(out.resolve("summary.json"), "");
-        tracked.logArtifact(plot, "");
-      }
-      if (calls != totalCalls) {
-        throw new IllegalStateException("made " + calls + " synthesis calls, expected " + totalCalls);
-      }
-      return result;
-    }
-
-    private void track(EpochReport rep) {
-      Path grid = out.resolve("samples").resolve(String.format(Locale.ROOT, "epoch-%03d.png", rep.epoch()));
-      if (tracked != null) {
-        Map<String, Double> m = new LinkedHashMap<>();
-        if (!Double.isNaN(rep.accuracy())) {
-          m.put("student_accuracy", rep.accuracy());
-          m.put("student_best_accuracy", rep.bestAccuracy());
-        }
-        m.put("lr", rep.learningRate());
-        m.put("synthesis_ms", rep.synthesisMillis());
-        m.put("kd_ms", rep.kdMillis());
-        m.put("pool_images", (double) rep.poolSize());
-        putMiB(m, "rss_mib", ProcessMemory.rssBytes());
-        rep.losses().forEach((k, v) -> m.put("loss." + k, v));
-        tracked.logMetrics(rep.epoch(), m);
-        if (Files.exists(grid)) {
-          tracked.logArtifact(grid, "samples");
-        }
-      }
-    }
-
-    private static void putMiB(Map<String, Double> metrics, String key, long bytes) {
-      if (bytes >= 0) {
-        metrics.put(key, bytes / 1048576.0);
-      }
-    }
-
-    private CallResult synthesize(NDManager run, boolean warmup, int epoch) {
-      calls++;
-      long t0 = System.nanoTime();
-      List<WeightedTerm<SynthesisTerm>> active = c.synthesisTerms.stream()
-          .filter(t -> !warmup || t.term().activeDuringWarmup()).toList();
-      Map<String, Double> losses;
-      try (NDManager call = run.newSubManager()) {
-        SyntheticBatch b = c.synthesizer.synthesize(new SynthesisContext(teacher, student, active, data,
-            spec.schedule().synthesisBatchSize(), calls, warmup, call, new Random(Seeds.derive(spec.seed(), "synth", calls))));
-        NonFiniteLossException.check("synthesis call " + calls, b.losses());
-        pool.add(b.images());
-        losses = b.losses();
-        if (epoch >= 0) {
-          writeGrid(b.images(), b.targets(), epoch);
-        }
-      }
-      return new CallResult((System.nanoTime() - t0) / 1e6, losses);
-    }
-
-    private void writeGrid(NDArray images, NDArray targets, int epoch) {
-      Path grid = out.resolve("samples").resolve(String.format(Locale.ROOT, "epoch-%03d.png", epoch));
-      SampleGrid.write(grid, images, targets.toType(ai.djl.ndarray.types.DataType.INT32, false).toIntArray(), 4);
-    }
-  }
-
-  private record CallResult(double millis, Map<String, Double> losses) {}
 
   static UncheckedIOException io(IOException e) {
     return new UncheckedIOException(e);

@@ -1,5 +1,6 @@
 package dev.rgal.kernel.run;
 
+import dev.rgal.toolkit.metrics.RunMetrics;
 import dev.rgal.api.tracking.RunRecord;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -27,7 +28,7 @@ public final class ResultsTable {
   public static List<Row> rows(List<RunRecord> runs) {
     Map<String, List<RunRecord>> groups = new LinkedHashMap<>();
     for (RunRecord r : runs) {
-      if (!"FINISHED".equals(r.status()) || !r.metrics().containsKey("final.last_accuracy")) {
+      if (!"FINISHED".equals(r.status()) || !r.metrics().containsKey(RunMetrics.FINAL_LAST_ACCURACY)) {
         continue;
       }
       String method = r.tags().getOrDefault("method", r.params().getOrDefault("method", "?"));
@@ -39,13 +40,13 @@ public final class ResultsTable {
     groups.forEach((cfg, unsorted) -> {
       List<RunRecord> list = new ArrayList<>(unsorted);
       list.sort(Comparator.comparing(r -> r.params().getOrDefault("seed", "")));
-      double[] last = list.stream().mapToDouble(r -> r.metrics().get("final.last_accuracy")).toArray();
-      double[] best = list.stream().mapToDouble(r -> r.metrics().getOrDefault("final.best_accuracy", Double.NaN)).toArray();
+      double[] last = list.stream().mapToDouble(r -> r.metrics().get(RunMetrics.FINAL_LAST_ACCURACY)).toArray();
+      double[] best = list.stream().mapToDouble(r -> r.metrics().getOrDefault(RunMetrics.FINAL_BEST_ACCURACY, Double.NaN)).toArray();
       rows.add(new Row(cfg, list.size(), mean(last), std(last), mean(best), std(best),
-          mean(list.stream().mapToDouble(r -> r.metrics().getOrDefault("final.synthesis_minutes", Double.NaN)).toArray()),
-          mean(list.stream().mapToDouble(r -> r.metrics().getOrDefault("final.kd_minutes", Double.NaN)).toArray()),
-          mean(list.stream().mapToDouble(r -> r.metrics().getOrDefault("final.images_synthesized", Double.NaN)).toArray()),
-          list.stream().mapToDouble(r -> r.metrics().getOrDefault("final.peak_rss_mib", Double.NaN)).max().orElse(Double.NaN),
+          mean(list.stream().mapToDouble(r -> r.metrics().getOrDefault(RunMetrics.FINAL_SYNTHESIS_MINUTES, Double.NaN)).toArray()),
+          mean(list.stream().mapToDouble(r -> r.metrics().getOrDefault(RunMetrics.FINAL_KD_MINUTES, Double.NaN)).toArray()),
+          mean(list.stream().mapToDouble(r -> r.metrics().getOrDefault(RunMetrics.FINAL_IMAGES_SYNTHESIZED, Double.NaN)).toArray()),
+          list.stream().mapToDouble(r -> r.metrics().getOrDefault(RunMetrics.FINAL_PEAK_RSS_MIB, Double.NaN)).max().orElse(Double.NaN),
           list.stream().map(r -> r.params().getOrDefault("seed", "?")).toList(),
           list.stream().map(RunRecord::runId).toList()));
     });

@@ -1,5 +1,6 @@
 package dev.rgal.kernel.run;
 
+import dev.rgal.toolkit.io.AtomicFiles;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParseException;
 import com.google.gson.JsonParser;
@@ -72,6 +73,6 @@ public final class RunDirectory {
     JsonObject o = new JsonObject();
     o.addProperty("trackingUri", run.trackingUri());
     o.addProperty("runId", run.runId());
-    Checkpoint.writeAtomically(dir.resolve(TRACKING), o.toString() + "\n");
+    AtomicFiles.writeString(dir.resolve(TRACKING), o.toString() + "\n", AtomicFiles.Existing.REPLACE);
   }
 }

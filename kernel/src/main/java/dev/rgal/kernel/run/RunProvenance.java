@@ -1,5 +1,6 @@
 package dev.rgal.kernel.run;
 
+import dev.rgal.toolkit.metrics.RunMetrics;
 import dev.rgal.api.RunSpec;
 import dev.rgal.kernel.plugin.PluginHost;
 import dev.rgal.kernel.plugin.PluginInfo;
@@ -23,21 +24,22 @@ public final class RunProvenance {
     p.put("teacher.dataset", teacher.dataset());
     p.put("teacher.sha256", teacher.weightsSha256());
     p.put("teacher.testAccuracy", String.valueOf(teacher.testAccuracy()));
-    int budget = spec.schedule().synthesisBatchSize()
-        * (spec.schedule().warmupCalls() + spec.schedule().epochs() * spec.schedule().synthesisCallsPerEpoch());
-    p.put("dataBudget.images", String.valueOf(budget));
+    p.put(RunMetrics.DATA_BUDGET_IMAGES, String.valueOf(RunMetrics.dataBudget(spec.schedule())));
     for (PluginInfo info : host.plugins()) {
       p.put("plugin." + info.id(), info.version());
     }
     return p;
   }
 
-  /** Tags: method, whether RGAL is on, teacher checksum, git commit when the working directory is a checkout. */
-  public static Map<String, String> tags(RunSpec spec, TeacherMetadata teacher) {
+  /**
+   * Tags: method, the tags the run's components contribute ({@link dev.rgal.api.TagContributor};
+   * the kernel adds none of its own about a method), teacher checksum, git commit when the working
+   * directory is a checkout.
+   */
+  public static Map<String, String> tags(RunSpec spec, TeacherMetadata teacher, Map<String, String> contributed) {
     Map<String, String> t = new LinkedHashMap<>();
     t.put("method", spec.method());
-    boolean rgal = spec.method().equals("rgal") || spec.method().contains("+rgal");
-    t.put("rgal", rgal ? "on" : "off");
+    t.putAll(contributed);
     t.put("teacher.sha256", teacher.weightsSha256());
     String commit = gitCommit();
     if (commit != null) {

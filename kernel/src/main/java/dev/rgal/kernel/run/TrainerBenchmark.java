@@ -84,7 +84,7 @@ public final class TrainerBenchmark {
           }
           FeatureNet student = host.require(Registry.ARCHITECTURES, ArchitectureFactory.class, spec.studentArch())
               .create(run, data.channels(), data.height(), data.width(), data.numClasses());
-          try (Distiller.Components c = Distiller.Components.build(host, spec, teacher.net(), student, data, run)) {
+          try (RunComponents c = RunComponents.build(host, spec, teacher.net(), student, data, run)) {
             double[] perStep = new double[setup.timedEpochs()];
             int epochs = setup.warmupEpochs() + setup.timedEpochs();
             for (int e = 0; e < epochs; e++) {

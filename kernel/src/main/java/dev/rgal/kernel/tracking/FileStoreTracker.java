@@ -1,5 +1,6 @@
 package dev.rgal.kernel.tracking;
 
+import dev.rgal.toolkit.io.AtomicFiles;
 import dev.rgal.api.DfkdException;
 import dev.rgal.api.tracking.RunRecord;
 import dev.rgal.api.tracking.RunStart;
@@ -324,14 +325,8 @@ public final class FileStoreTracker implements RunTracker {
     return s.replaceAll("[\\r\\n]+", " ");
   }
 
-  static void writeAtomically(Path file, String text) throws IOException {
-    Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-    Files.writeString(tmp, text, StandardCharsets.UTF_8);
-    try {
-      Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-    } catch (java.nio.file.AtomicMoveNotSupportedException e) {
-      Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
-    }
+  static void writeAtomically(Path file, String text) {
+    AtomicFiles.writeString(file, text, AtomicFiles.Existing.REPLACE);
   }
 
   static DfkdException storeError(Path where, Exception e) {

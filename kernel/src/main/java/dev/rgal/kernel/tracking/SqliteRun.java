@@ -1,5 +1,6 @@
 package dev.rgal.kernel.tracking;
 
+import dev.rgal.toolkit.io.AtomicFiles;
 import static dev.rgal.kernel.tracking.FileStoreTracker.checkKey;
 
 import dev.rgal.api.DfkdException;
@@ -129,9 +130,7 @@ final class SqliteRun implements TrackedRun {
     target = target.resolve(file.getFileName().toString());
     try {
       Files.createDirectories(target.getParent());
-      Path tmp = target.resolveSibling(target.getFileName() + ".tmp");
-      Files.copy(file, tmp, StandardCopyOption.REPLACE_EXISTING);
-      Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+      AtomicFiles.writeVia(target, AtomicFiles.Existing.REPLACE, tmp -> Files.copy(file, tmp));
     } catch (IOException e) {
       throw SqliteTracker.storeError(target, e);
     }

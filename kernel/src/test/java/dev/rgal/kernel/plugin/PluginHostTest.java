@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.rgal.api.Bindings.Registry;
 import dev.rgal.api.DfkdException;
 import dev.rgal.api.SpiVersion;
+import dev.rgal.toolkit.ToolkitVersion;
 import dev.rgal.api.synthesis.SynthesizerFactory;
 import java.nio.file.Path;
 import java.util.List;
@@ -60,5 +61,34 @@ class PluginHostTest {
     DfkdException e = assertThrows(DfkdException.class, () -> PluginHost.discover(List.of(dir)));
     assertTrue(e.getMessage().contains("future.jar"), e.getMessage());
     assertTrue(e.getMessage().contains("SPI version " + (SpiVersion.MAJOR + 1)), e.getMessage());
+  }
+
+  @Test
+  void pluginBuiltAgainstAnotherToolkitMajorIsRefusedNamingTheJarAndTheFix() throws Exception {
+    Path dir = tmp.resolve("plugins");
+    int other = ToolkitVersion.MAJOR + 1;
+    PluginJars.build(dir, "old.jar", "p.old.OldPlugin",
+        PluginJars.synthesizerPlugin("p.old", "OldPlugin", "old", "warp", SpiVersion.MAJOR, other));
+    DfkdException e = assertThrows(DfkdException.class, () -> PluginHost.discover(List.of(dir)));
+    assertTrue(e.getMessage().contains("old.jar"), e.getMessage());
+    assertTrue(e.getMessage().contains("toolkit version " + other), e.getMessage());
+    assertTrue(e.getMessage().contains("rebuild the plugin against toolkit " + ToolkitVersion.MAJOR), e.getMessage());
+    assertEquals(1, e.getMessage().lines().count());
+  }
+
+  @Test
+  void pluginsOfTheHostsToolkitMajorOrOfNoToolkitLoad() throws Exception {
+    Path dir = tmp.resolve("plugins");
+    PluginJars.build(dir, "same.jar", "p.same.SamePlugin", PluginJars.synthesizerPlugin(
+        "p.same", "SamePlugin", "same", "warp", SpiVersion.MAJOR, ToolkitVersion.MAJOR));
+    PluginJars.build(dir, "none.jar", "p.none.NonePlugin", PluginJars.synthesizerPlugin(
+        "p.none", "NonePlugin", "none", "weft", SpiVersion.MAJOR, 0));
+    try (PluginHost host = PluginHost.discover(List.of(dir))) {
+      var byId = new java.util.HashMap<String, PluginInfo>();
+      host.plugins().forEach(i -> byId.put(i.id(), i));
+      assertEquals(ToolkitVersion.MAJOR, byId.get("same").toolkitVersion());
+      assertEquals(0, byId.get("none").toolkitVersion());
+      assertEquals(ToolkitVersion.MAJOR, byId.get("toolkit").toolkitVersion(), "the toolkit's own plugin");
+    }
   }
 }

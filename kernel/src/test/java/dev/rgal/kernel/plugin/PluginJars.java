@@ -52,6 +52,12 @@ public final class PluginJars {
 
   /** Source of a plugin that binds one synthesizer name (a no-op factory). */
   public static String synthesizerPlugin(String pkg, String cls, String id, String synthName, int spi) {
+    return synthesizerPlugin(pkg, cls, id, synthName, spi, 0);
+  }
+
+  /** The same, reporting {@code toolkit} as the toolkit major it was built against. */
+  public static String synthesizerPlugin(String pkg, String cls, String id, String synthName, int spi,
+      int toolkit) {
     return String.join("\n", List.of(
         "package " + pkg + ";",
         "import com.google.inject.AbstractModule;",
@@ -61,6 +67,7 @@ public final class PluginJars {
         "public class " + cls + " implements DfkdPlugin {",
         "  public String id() { return \"" + id + "\"; }",
         "  public int spiVersion() { return " + spi + "; }",
+        "  public int toolkitVersion() { return " + toolkit + "; }",
         "  public Module module() {",
         "    return new AbstractModule() {",
         "      protected void configure() {",

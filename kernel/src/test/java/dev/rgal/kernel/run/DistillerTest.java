@@ -3,6 +3,7 @@ package dev.rgal.kernel.run;
 import dev.rgal.toolkit.platform.ProcessMemory;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -92,6 +93,30 @@ class DistillerTest {
     long last = rss.get(49);
     System.out.printf("RSS epoch 5: %d MiB, epoch 50: %d MiB%n", at5 >> 20, last >> 20);
     assertTrue(last <= at5 * 1.10, "RSS grew from " + (at5 >> 20) + " MiB at epoch 5 to " + (last >> 20) + " MiB at epoch 50");
+  }
+
+  @Test
+  void componentsTagTheRunAndTheKernelAddsNoMethodTagOfItsOwn() throws Exception {
+    RunSpec spec = new MethodResolver(host).resolve("test", null, Map.of("schedule.epochs", "1", "schedule.kdStepsPerEpoch", "2"),
+        b -> b.addSynthesisTerm(new dev.rgal.api.TermSpec("test-tag", 1, dev.rgal.api.Settings.of(Map.of("flavour", "salty")))));
+    dev.rgal.kernel.tracking.FileStoreTracker store = dev.rgal.kernel.tracking.FileStoreTracker.open(tmp.resolve("store"));
+    try (dev.rgal.api.tracking.TrackedRun tracked = store.start(new dev.rgal.api.tracking.RunStart("tags", "tagged", Map.of()))) {
+      new Distiller(host, Progress.silent()).run(new DistillRequest(TestTeachers.lenet5bn(), spec, null, tmp.resolve("t"), false, tracked));
+      tracked.finish(dev.rgal.api.tracking.RunStatus.FINISHED);
+    }
+    Map<String, String> tags = store.searchRuns("tags").get(0).tags();
+    assertEquals("salty", tags.get("test.flavour"), "contributed by the test-tag term");
+    assertEquals("test", tags.get("method"));
+    assertFalse(tags.containsKey("rgal"), "no component of this run speaks of RGAL, so neither does the kernel: " + tags);
+
+    RunSpec clash = spec.toBuilder().addSynthesisTerm(
+        new dev.rgal.api.TermSpec("test-tag-2", 1, dev.rgal.api.Settings.of(Map.of("flavour", "sweet")))).build();
+    try (dev.rgal.api.tracking.TrackedRun tracked = store.start(new dev.rgal.api.tracking.RunStart("tags", "clash", Map.of()))) {
+      DfkdException e = assertThrows(DfkdException.class, () -> new Distiller(host, Progress.silent())
+          .run(new DistillRequest(TestTeachers.lenet5bn(), clash, null, tmp.resolve("c"), false, tracked)));
+      assertTrue(e.getMessage().contains("test.flavour=salty") && e.getMessage().contains("test.flavour=sweet"), e.getMessage());
+      tracked.finish(dev.rgal.api.tracking.RunStatus.FAILED);
+    }
   }
 
   @Test

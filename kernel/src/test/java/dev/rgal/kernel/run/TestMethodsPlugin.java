@@ -6,6 +6,7 @@ import dev.rgal.api.Bindings;
 import dev.rgal.api.DfkdPlugin;
 import dev.rgal.api.MethodDefinition;
 import dev.rgal.api.MethodPreset;
+import dev.rgal.api.TagContributor;
 import dev.rgal.api.options.Option;
 import dev.rgal.api.options.Options;
 import dev.rgal.api.synthesis.SynthesisTerm;
@@ -31,6 +32,7 @@ public final class TestMethodsPlugin implements DfkdPlugin {
 
   /** The tiny preset naming a synthesizer no plugin provides. */
   static final String BROKEN = TINY.replace("\"test-generator\"", "\"no-such-synth\"");
+  static final Option<String> FLAVOUR = Option.text("flavour", "plain", "the value of the test.flavour tag");
   static final Option<Double> SCALE = Option.real("scale", 1.0, "multiplies the logit L2").atLeast(0);
 
   @Override
@@ -52,6 +54,11 @@ public final class TestMethodsPlugin implements DfkdPlugin {
           float scale = r.options().get(SCALE).floatValue();
           return step -> step.student().logits().sub(step.teacher().logits()).square().mean().mul(scale);
         }));
+        // a zero-loss term that tags the run, for the kernel's tag collection
+        for (String name : new String[] {"test-tag", "test-tag-2"}) {
+          Bindings.synthesisTerms(binder()).addBinding(name).toInstance(
+              SynthesisTermFactory.declared(Options.of(FLAVOUR), r -> new TaggingTerm(r.options().get(FLAVOUR))));
+        }
         Bindings.synthesisTerms(binder()).addBinding("test-nan").toInstance(SynthesisTermFactory.declared(Options.of(FROM_CALL), r -> {
           int from = r.options().get(FROM_CALL);
           return (SynthesisTerm) step -> step.call() >= from
@@ -59,5 +66,18 @@ public final class TestMethodsPlugin implements DfkdPlugin {
         }));
       }
     };
+  }
+
+  /** Adds nothing to the loss; tags the run {@code test.flavour=<flavour>}. */
+  record TaggingTerm(String flavour) implements SynthesisTerm, TagContributor {
+    @Override
+    public ai.djl.ndarray.NDArray loss(dev.rgal.api.synthesis.SynthesisStep step) {
+      return step.teacher().logits().sum().mul(0f);
+    }
+
+    @Override
+    public java.util.Map<String, String> runTags() {
+      return java.util.Map.of("test.flavour", flavour);
+    }
   }
 }

@@ -1,9 +1,14 @@
 package dev.rgal.api.model;
 
+import static org.apiguardian.api.API.Status.STABLE;
+
+import org.apiguardian.api.API;
+
 import ai.djl.ndarray.NDManager;
 
 /** Builds a freshly initialised network of one architecture; bound by name in the zoo. */
 @FunctionalInterface
+@API(status = STABLE, since = "0.1")
 public interface ArchitectureFactory {
   /**
    * @param manager manager that will own the parameters

@@ -1,5 +1,9 @@
 package dev.rgal.api.model;
 
+import static org.apiguardian.api.API.Status.STABLE;
+
+import org.apiguardian.api.API;
+
 import ai.djl.ndarray.NDArray;
 
 /**
@@ -15,6 +19,7 @@ import ai.djl.ndarray.NDArray;
  * @param batchVar [C] biased variance of the input over N, H, W
  * @param instanceMean [N, C] mean of each sample's input over H, W
  */
+@API(status = STABLE, since = "0.1")
 public record BnStatistics(
     String layer, NDArray runningMean, NDArray runningVar, NDArray batchMean, NDArray batchVar,
     NDArray instanceMean) {}

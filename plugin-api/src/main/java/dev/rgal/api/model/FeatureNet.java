@@ -1,5 +1,9 @@
 package dev.rgal.api.model;
 
+import static org.apiguardian.api.API.Status.STABLE;
+
+import org.apiguardian.api.API;
+
 import ai.djl.ndarray.NDArray;
 import ai.djl.nn.Block;
 
@@ -13,6 +17,7 @@ import ai.djl.nn.Block;
  * running statistics) in BatchNorm layers, as in PyTorch's {@code train()}/{@code eval()}.
  * Implementations are not thread-safe. Closing releases the parameters.
  */
+@API(status = STABLE, since = "0.1")
 public interface FeatureNet extends AutoCloseable {
   NetInfo info();
 

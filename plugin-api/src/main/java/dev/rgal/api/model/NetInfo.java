@@ -1,5 +1,9 @@
 package dev.rgal.api.model;
 
+import static org.apiguardian.api.API.Status.STABLE;
+
+import org.apiguardian.api.API;
+
 import java.util.List;
 
 /**
@@ -14,6 +18,7 @@ import java.util.List;
  * @param stageChannels channels of each stage output, in order
  * @param bnLayers number of BatchNorm layers whose statistics a capturing forward reports
  */
+@API(status = STABLE, since = "0.1")
 public record NetInfo(
     String architecture, int channels, int height, int width, int numClasses,
     long pooledDim, List<Long> stageChannels, int bnLayers) {

@@ -1,5 +1,9 @@
 package dev.rgal.api.options;
 
+import static org.apiguardian.api.API.Status.STABLE;
+
+import org.apiguardian.api.API;
+
 import dev.rgal.api.DfkdException;
 import java.util.List;
 import java.util.Locale;
@@ -25,6 +29,7 @@ import org.jspecify.annotations.Nullable;
  * @param max largest allowed value of a number option, or null
  * @param choices the allowed values of a string option; empty for free text
  */
+@API(status = STABLE, since = "0.1")
 public record Option<T>(
     String name, Class<T> type, @Nullable T defaultValue, String description,
     @Nullable Double min, @Nullable Double max, List<String> choices) {

@@ -1,5 +1,9 @@
 package dev.rgal.api.options;
 
+import static org.apiguardian.api.API.Status.STABLE;
+
+import org.apiguardian.api.API;
+
 import dev.rgal.api.DfkdException;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -11,6 +15,7 @@ import java.util.Map;
  * engine builds these after checking every key and value; a component reads them with
  * {@link #get}.
  */
+@API(status = STABLE, since = "0.1")
 public final class OptionValues {
   private final Options declared;
   private final Map<String, Object> values;

@@ -1,5 +1,9 @@
 package dev.rgal.api.options;
 
+import static org.apiguardian.api.API.Status.STABLE;
+
+import org.apiguardian.api.API;
+
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -11,6 +15,7 @@ import org.jspecify.annotations.Nullable;
  * The options one component declares, in declaration order (the order {@code rgal plugins
  * --options} prints). Names are unique.
  */
+@API(status = STABLE, since = "0.1")
 public final class Options {
   private static final Options NONE = new Options(List.of());
   private final Map<String, Option<?>> byName;

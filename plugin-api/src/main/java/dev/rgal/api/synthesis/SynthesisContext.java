@@ -1,5 +1,9 @@
 package dev.rgal.api.synthesis;
 
+import static org.apiguardian.api.API.Status.STABLE;
+
+import org.apiguardian.api.API;
+
 import ai.djl.ndarray.NDManager;
 import dev.rgal.api.DataSpec;
 import dev.rgal.api.WeightedTerm;
@@ -21,6 +25,7 @@ import java.util.Random;
  * @param manager scope of this call; closed by the engine after the call
  * @param random this call's random source (seeded from the run seed)
  */
+@API(status = STABLE, since = "0.1")
 public record SynthesisContext(
     FeatureNet teacher, FeatureNet student, List<WeightedTerm<SynthesisTerm>> terms,
     DataSpec data, int batchSize, int call, boolean warmup, NDManager manager, Random random) {

@@ -1,5 +1,9 @@
 package dev.rgal.api.synthesis;
 
+import static org.apiguardian.api.API.Status.STABLE;
+
+import org.apiguardian.api.API;
+
 import ai.djl.ndarray.NDArray;
 import dev.rgal.api.model.Features;
 import org.jspecify.annotations.Nullable;
@@ -19,6 +23,7 @@ import org.jspecify.annotations.Nullable;
  * @param iteration 0-based inner iteration within the call
  * @param warmup true during the warm-up calls
  */
+@API(status = STABLE, since = "0.1")
 public record SynthesisStep(
     SynthesisContext context, NDArray rawImages, NDArray views, NDArray targets, Features teacher,
     @Nullable Features student, int call, int iteration, boolean warmup) {

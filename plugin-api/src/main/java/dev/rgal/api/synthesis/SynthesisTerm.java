@@ -1,5 +1,9 @@
 package dev.rgal.api.synthesis;
 
+import static org.apiguardian.api.API.Status.STABLE;
+
+import org.apiguardian.api.API;
+
 import ai.djl.ndarray.NDArray;
 import dev.rgal.api.Stateful;
 
@@ -11,6 +15,7 @@ import dev.rgal.api.Stateful;
  * <p>Contract: {@link #loss} returns a scalar attached to the autograd graph of the step's arrays,
  * created in the manager of {@code step.rawImages()}.
  */
+@API(status = STABLE, since = "0.1")
 public interface SynthesisTerm extends Stateful {
   NDArray loss(SynthesisStep step);
 

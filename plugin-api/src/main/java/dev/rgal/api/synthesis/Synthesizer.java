@@ -1,5 +1,9 @@
 package dev.rgal.api.synthesis;
 
+import static org.apiguardian.api.API.Status.STABLE;
+
+import org.apiguardian.api.API;
+
 import dev.rgal.api.Stateful;
 
 /**
@@ -8,6 +12,7 @@ import dev.rgal.api.Stateful;
  * is given in every inner iteration. When any term {@link SynthesisTerm#needsStudent() needs the
  * student}, it runs the student forward in every inner iteration.
  */
+@API(status = STABLE, since = "0.1")
 public interface Synthesizer extends Stateful, AutoCloseable {
   SyntheticBatch synthesize(SynthesisContext context);
 

@@ -1,5 +1,9 @@
 package dev.rgal.api.synthesis;
 
+import static org.apiguardian.api.API.Status.STABLE;
+
+import org.apiguardian.api.API;
+
 import dev.rgal.api.ComponentRequest;
 import dev.rgal.api.options.Options;
 
@@ -10,6 +14,7 @@ import dev.rgal.api.options.Options;
  * {@link ComponentRequest#options()}.
  */
 @FunctionalInterface
+@API(status = STABLE, since = "0.1")
 public interface SynthesizerFactory {
   Synthesizer create(ComponentRequest request);
 

@@ -1,5 +1,9 @@
 package dev.rgal.api.synthesis;
 
+import static org.apiguardian.api.API.Status.STABLE;
+
+import org.apiguardian.api.API;
+
 import ai.djl.ndarray.NDArray;
 import java.util.Map;
 
@@ -11,6 +15,7 @@ import java.util.Map;
  * @param targets [N] the class targets they were synthesised for
  * @param losses the weighted value of each term (and {@code total}) at the kept iterate
  */
+@API(status = STABLE, since = "0.1")
 public record SyntheticBatch(NDArray images, NDArray targets, Map<String, Double> losses) {
   public SyntheticBatch {
     losses = Map.copyOf(losses);

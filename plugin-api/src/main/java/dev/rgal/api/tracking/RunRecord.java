@@ -1,5 +1,9 @@
 package dev.rgal.api.tracking;
 
+import static org.apiguardian.api.API.Status.STABLE;
+
+import org.apiguardian.api.API;
+
 import java.util.Map;
 
 /**
@@ -12,6 +16,7 @@ import java.util.Map;
  * @param metrics the latest value of each metric
  * @param tags all tags
  */
+@API(status = STABLE, since = "0.1")
 public record RunRecord(
     String runId, String runName, String status, Map<String, String> params,
     Map<String, Double> metrics, Map<String, String> tags) {

@@ -1,5 +1,9 @@
 package dev.rgal.api.tracking;
 
+import static org.apiguardian.api.API.Status.STABLE;
+
+import org.apiguardian.api.API;
+
 import java.util.Map;
 
 /**
@@ -9,6 +13,7 @@ import java.util.Map;
  * @param runName display name
  * @param tags initial tags
  */
+@API(status = STABLE, since = "0.1")
 public record RunStart(String experiment, String runName, Map<String, String> tags) {
   public RunStart {
     tags = Map.copyOf(tags);

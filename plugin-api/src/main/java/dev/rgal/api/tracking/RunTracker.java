@@ -1,10 +1,15 @@
 package dev.rgal.api.tracking;
 
+import static org.apiguardian.api.API.Status.STABLE;
+
+import org.apiguardian.api.API;
+
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /** A place runs are recorded: an MLflow tracking server, or the embedded local store. */
+@API(status = STABLE, since = "0.1")
 public interface RunTracker {
   /** Tag a run gets when it continues, under a new id, a run the store no longer has. */
   String RESUMED_FROM_TAG = "rgal.resumed_from";

@@ -1,5 +1,9 @@
 package dev.rgal.api.tracking;
 
+import static org.apiguardian.api.API.Status.STABLE;
+
+import org.apiguardian.api.API;
+
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -7,6 +11,7 @@ import org.jspecify.annotations.Nullable;
  * does not handle the configuration (e.g. the MLflow server tracker when no URI is given).
  */
 @FunctionalInterface
+@API(status = STABLE, since = "0.1")
 public interface RunTrackerFactory {
   @Nullable RunTracker create(TrackerConfig config);
 }

@@ -1,5 +1,9 @@
 package dev.rgal.api.tracking;
 
+import static org.apiguardian.api.API.Status.STABLE;
+
+import org.apiguardian.api.API;
+
 import java.nio.file.Path;
 import java.util.Map;
 
@@ -9,6 +13,7 @@ import java.util.Map;
  * {@link #close()} without {@link #finish} ends the run as FAILED, so an aborted run is never
  * left RUNNING.
  */
+@API(status = STABLE, since = "0.1")
 public interface TrackedRun extends AutoCloseable {
   String runId();
 

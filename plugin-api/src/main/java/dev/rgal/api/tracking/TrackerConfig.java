@@ -1,5 +1,9 @@
 package dev.rgal.api.tracking;
 
+import static org.apiguardian.api.API.Status.STABLE;
+
+import org.apiguardian.api.API;
+
 import dev.rgal.api.DfkdException;
 import java.nio.file.Path;
 import java.util.function.Supplier;
@@ -16,6 +20,7 @@ import org.jspecify.annotations.Nullable;
  *     not answer (and is not {@code required}) falls back to it. The host supplies it, so a tracker
  *     plugin never needs the host's store classes.
  */
+@API(status = STABLE, since = "0.1")
 public record TrackerConfig(
     @Nullable String trackingUri, Path localStore, boolean required, Supplier<RunTracker> embeddedStore) {
   /** A configuration without a store to fall back to: falling back is an error naming the fix. */

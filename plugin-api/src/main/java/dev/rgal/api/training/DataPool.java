@@ -1,5 +1,9 @@
 package dev.rgal.api.training;
 
+import static org.apiguardian.api.API.Status.STABLE;
+
+import org.apiguardian.api.API;
+
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import java.util.Random;
@@ -12,6 +16,7 @@ import java.util.Random;
  * <p>Sampling returns normalised float32 batches with the KD-time augmentation (random crop with
  * zero padding, horizontal flip), created in the given manager.
  */
+@API(status = STABLE, since = "0.1")
 public interface DataPool {
   /** Number of images stored. */
   int size();

@@ -1,5 +1,9 @@
 package dev.rgal.api.training;
 
+import static org.apiguardian.api.API.Status.STABLE;
+
+import org.apiguardian.api.API;
+
 import ai.djl.ndarray.NDManager;
 import dev.rgal.api.WeightedTerm;
 import dev.rgal.api.model.FeatureNet;
@@ -19,6 +23,7 @@ import java.util.Random;
  * @param manager scope of this epoch; the trainer opens a sub-scope per step
  * @param random this epoch's random source
  */
+@API(status = STABLE, since = "0.1")
 public record StudentContext(
     FeatureNet teacher, FeatureNet student, DataPool pool, List<WeightedTerm<StudentTerm>> terms,
     int epoch, int epochs, int steps, NDManager manager, Random random) {

@@ -1,5 +1,9 @@
 package dev.rgal.api.training;
 
+import static org.apiguardian.api.API.Status.STABLE;
+
+import org.apiguardian.api.API;
+
 import ai.djl.ndarray.NDArray;
 import dev.rgal.api.model.Features;
 
@@ -13,5 +17,6 @@ import dev.rgal.api.model.Features;
  * @param epoch 0-based KD epoch
  * @param step 0-based step within the epoch
  */
+@API(status = STABLE, since = "0.1")
 public record StudentStep(
     NDArray images, Features teacher, Features student, boolean paired, int epoch, int step) {}

@@ -1,5 +1,9 @@
 package dev.rgal.api.training;
 
+import static org.apiguardian.api.API.Status.STABLE;
+
+import org.apiguardian.api.API;
+
 import ai.djl.ndarray.NDArray;
 import ai.djl.nn.Block;
 import dev.rgal.api.Stateful;
@@ -10,6 +14,7 @@ import java.util.List;
  * loss). Returns a scalar attached to the autograd graph, in the manager of
  * {@code step.images()}.
  */
+@API(status = STABLE, since = "0.1")
 public interface StudentTerm extends Stateful {
   NDArray loss(StudentStep step);
 

@@ -1,5 +1,9 @@
 package dev.rgal.api.training;
 
+import static org.apiguardian.api.API.Status.STABLE;
+
+import org.apiguardian.api.API;
+
 import dev.rgal.api.Stateful;
 
 /**
@@ -7,6 +11,7 @@ import dev.rgal.api.Stateful;
  * the terms' extra blocks in the same optimiser. Its optimiser and schedule state is
  * {@link Stateful} so a resumed run continues exactly.
  */
+@API(status = STABLE, since = "0.1")
 public interface StudentTrainer extends Stateful, AutoCloseable {
   TrainingSummary trainEpoch(StudentContext context);
 

@@ -1,5 +1,9 @@
 package dev.rgal.api.training;
 
+import static org.apiguardian.api.API.Status.STABLE;
+
+import org.apiguardian.api.API;
+
 import dev.rgal.api.ComponentRequest;
 import dev.rgal.api.TermSpec;
 import dev.rgal.api.WeightedTerm;
@@ -12,6 +16,7 @@ import java.util.List;
  * options binds {@link #declared}{@code (OPTIONS, Impl::new)}.
  */
 @FunctionalInterface
+@API(status = STABLE, since = "0.1")
 public interface StudentTrainerFactory {
   /**
    * @param student the network to train (its parameters go into the optimiser)

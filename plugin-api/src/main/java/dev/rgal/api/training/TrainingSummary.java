@@ -1,5 +1,9 @@
 package dev.rgal.api.training;
 
+import static org.apiguardian.api.API.Status.STABLE;
+
+import org.apiguardian.api.API;
+
 import java.util.Map;
 
 /**
@@ -9,6 +13,7 @@ import java.util.Map;
  * @param learningRate learning rate used in this epoch
  * @param meanLosses mean weighted value of each loss ({@code kd}, each term, {@code total})
  */
+@API(status = STABLE, since = "0.1")
 public record TrainingSummary(int steps, double learningRate, Map<String, Double> meanLosses) {
   public TrainingSummary {
     meanLosses = Map.copyOf(meanLosses);

@@ -1,5 +1,6 @@
 package dev.rgal.spark.cell;
 
+import dev.rgal.toolkit.io.AtomicFiles;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
@@ -210,13 +211,9 @@ public final class CellMain {
 
   private static void writeResult(Path file, Properties result) {
     try {
-      Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-      try (OutputStream out = Files.newOutputStream(tmp)) {
-        result.store(out, "rgal grid cell result");
-      }
-      Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-    } catch (IOException e) {
-      System.err.println("rgal-cell: cannot write " + file + ": " + e.getMessage());
+      AtomicFiles.write(file, AtomicFiles.Existing.REPLACE, out -> result.store(out, "rgal grid cell result"));
+    } catch (DfkdException e) {
+      System.err.println("rgal-cell: " + e.getMessage());
     }
   }
 }

@@ -1,5 +1,9 @@
 package dev.rgal.toolkit.data;
 
+import static org.apiguardian.api.API.Status.STABLE;
+
+import org.apiguardian.api.API;
+
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDManager;
@@ -13,6 +17,7 @@ import java.util.Random;
  * per sample from the given random source. Crop and flip are one gather with a precomputed index,
  * so it is cheap and differentiable (synthesis-time augmentation back-propagates through it).
  */
+@API(status = STABLE, since = "0.1")
 public final class BatchAugment {
   private BatchAugment() {}
 

@@ -1,5 +1,9 @@
 package dev.rgal.toolkit.data;
 
+import static org.apiguardian.api.API.Status.INTERNAL;
+
+import org.apiguardian.api.API;
+
 import dev.rgal.api.DfkdException;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -10,6 +14,7 @@ import java.util.List;
  * Reads the CIFAR binary format: per record one label byte (CIFAR-10) or coarse + fine label bytes
  * (CIFAR-100, the fine label is used), then 3072 pixel bytes (R, G, B planes of 32×32).
  */
+@API(status = INTERNAL, since = "0.1")
 public final class CifarReader {
   private CifarReader() {}
 

@@ -1,5 +1,9 @@
 package dev.rgal.toolkit.data;
 
+import static org.apiguardian.api.API.Status.STABLE;
+
+import org.apiguardian.api.API;
+
 import dev.rgal.api.DataSpec;
 import dev.rgal.api.DfkdException;
 import java.nio.file.Files;
@@ -12,6 +16,7 @@ import org.jspecify.annotations.Nullable;
  * The datasets the toolkit reads, by name, with their normalisation constants. MNIST-family
  * images come back zero-padded from 28×28 to 32×32 so the LeNet and CIFAR-style models take them.
  */
+@API(status = STABLE, since = "0.1")
 public final class Datasets {
   /** Default Fashion-MNIST location: Debian's {@code dataset-fashion-mnist} package. */
   public static final Path FASHION_MNIST_DIR = Path.of("/usr/share/datasets/fashion-mnist");

@@ -1,5 +1,9 @@
 package dev.rgal.toolkit.data;
 
+import static org.apiguardian.api.API.Status.INTERNAL;
+
+import org.apiguardian.api.API;
+
 import dev.rgal.api.DfkdException;
 import java.io.BufferedInputStream;
 import java.io.DataInputStream;
@@ -16,6 +20,7 @@ import java.util.zip.ZipException;
  * Reads MNIST-family IDX files, gzip-compressed or raw (detected from the gzip header). Images:
  * magic 0x00000803, count, rows, cols, then bytes. Labels: magic 0x00000801, count, then bytes.
  */
+@API(status = INTERNAL, since = "0.1")
 public final class IdxReader {
   static final int IMAGES_MAGIC = 0x00000803;
   static final int LABELS_MAGIC = 0x00000801;

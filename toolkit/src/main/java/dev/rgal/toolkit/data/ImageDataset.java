@@ -1,5 +1,9 @@
 package dev.rgal.toolkit.data;
 
+import static org.apiguardian.api.API.Status.STABLE;
+
+import org.apiguardian.api.API;
+
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
@@ -10,6 +14,7 @@ import java.util.Arrays;
  * Labelled images held compactly in memory as uint8 ({@code N·C·H·W} bytes) with int labels.
  * Batches are built with one native copy per batch.
  */
+@API(status = STABLE, since = "0.1")
 public final class ImageDataset {
   private final String name;
   private final int channels;

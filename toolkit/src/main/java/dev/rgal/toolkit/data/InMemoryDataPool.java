@@ -1,5 +1,9 @@
 package dev.rgal.toolkit.data;
 
+import static org.apiguardian.api.API.Status.STABLE;
+
+import org.apiguardian.api.API;
+
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
@@ -30,6 +34,7 @@ import java.util.Random;
  * <p>File format: the 8 bytes {@code RGALPOOL}, int version 1, ints C, H, W, then one C·H·W-byte
  * record per image. A partial trailing record (a crash mid-append) is ignored when reopening.
  */
+@API(status = STABLE, since = "0.1")
 public final class InMemoryDataPool implements DataPool, AutoCloseable {
   private static final byte[] MAGIC = "RGALPOOL".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
   private static final int HEADER = MAGIC.length + 16;

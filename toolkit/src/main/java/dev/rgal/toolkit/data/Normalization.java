@@ -1,5 +1,9 @@
 package dev.rgal.toolkit.data;
 
+import static org.apiguardian.api.API.Status.STABLE;
+
+import org.apiguardian.api.API;
+
 import dev.rgal.toolkit.graph.GraphScalars;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.Shape;
@@ -7,6 +11,7 @@ import dev.rgal.api.DataSpec;
 import java.util.List;
 
 /** Per-channel {@code (x − mean) / std} on [N, C, H, W] batches (differentiable). */
+@API(status = STABLE, since = "0.1")
 public final class Normalization {
   private final float[] mean;
   private final float[] std;

@@ -1,5 +1,10 @@
 package dev.rgal.toolkit.data;
 
+import dev.rgal.toolkit.io.AtomicFiles;
+import static org.apiguardian.api.API.Status.EXPERIMENTAL;
+
+import org.apiguardian.api.API;
+
 import ai.djl.ndarray.NDArray;
 import dev.rgal.api.DfkdException;
 import java.awt.Color;
@@ -15,6 +20,7 @@ import java.util.List;
 import javax.imageio.ImageIO;
 
 /** A labelled PNG grid of synthetic images: one row per class, a few images per row. */
+@API(status = EXPERIMENTAL, since = "0.1")
 public final class SampleGrid {
   private static final int SCALE = 2;
   private static final int LABEL = 28;
@@ -77,13 +83,6 @@ public final class SampleGrid {
       }
     }
     g.dispose();
-    try {
-      Files.createDirectories(png.toAbsolutePath().getParent());
-      Path tmp = Files.createTempFile(png.toAbsolutePath().getParent(), ".grid", ".png.tmp");
-      ImageIO.write(img, "png", tmp.toFile());
-      Files.move(tmp, png, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-    } catch (IOException e) {
-      throw new DfkdException("cannot write sample grid " + png + ": " + e.getMessage());
-    }
+    AtomicFiles.writeVia(png, AtomicFiles.Existing.REPLACE, tmp -> ImageIO.write(img, "png", tmp.toFile()));
   }
 }

@@ -1,5 +1,9 @@
 package dev.rgal.toolkit.graph;
 
+import static org.apiguardian.api.API.Status.STABLE;
+
+import org.apiguardian.api.API;
+
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.Shape;
 
@@ -16,6 +20,7 @@ import ai.djl.ndarray.types.Shape;
  * from Java data: keep it open until after the backward pass. The constants made here are
  * allocated by PyTorch, so the reference the graph saves keeps them alive.
  */
+@API(status = STABLE, since = "0.1")
 public final class GraphScalars {
   private GraphScalars() {}
 

@@ -1,11 +1,16 @@
 package dev.rgal.toolkit.graph;
 
+import static org.apiguardian.api.API.Status.STABLE;
+
+import org.apiguardian.api.API;
+
 import ai.djl.pytorch.jni.JniUtils;
 
 /**
  * Runs code with autograd recording off on this thread, as {@code torch.no_grad()}: in-place
  * updates of parameters must not be recorded, and libtorch refuses them on leaves otherwise.
  */
+@API(status = STABLE, since = "0.1")
 public final class NoGrad {
   private NoGrad() {}
 

@@ -1,5 +1,9 @@
 package dev.rgal.toolkit.loss;
 
+import static org.apiguardian.api.API.Status.STABLE;
+
+import org.apiguardian.api.API;
+
 import dev.rgal.toolkit.graph.GraphScalars;
 
 import ai.djl.ndarray.NDArray;
@@ -24,6 +28,7 @@ import org.jspecify.annotations.Nullable;
  * moves towards the last iteration's statistics. The first call has no EMA and uses the plain
  * batch statistics. The EMA is part of the resumable state.
  */
+@API(status = STABLE, since = "0.1")
 public final class BnStatisticsTerm implements SynthesisTerm {
   private final double momentum;
   private final NDManager stateManager;

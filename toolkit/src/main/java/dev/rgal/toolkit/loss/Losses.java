@@ -1,5 +1,9 @@
 package dev.rgal.toolkit.loss;
 
+import static org.apiguardian.api.API.Status.STABLE;
+
+import org.apiguardian.api.API;
+
 import dev.rgal.toolkit.graph.GraphScalars;
 
 import ai.djl.ndarray.NDArray;
@@ -11,6 +15,7 @@ import java.util.List;
  * Loss functions exactly as the reference DFKD code computes them (see
  * {@code spec/baseline-methods.md} §1.3–1.4). All return scalars attached to the autograd graph.
  */
+@API(status = STABLE, since = "0.1")
 public final class Losses {
   private Losses() {}
 

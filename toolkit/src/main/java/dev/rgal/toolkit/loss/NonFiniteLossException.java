@@ -1,5 +1,9 @@
 package dev.rgal.toolkit.loss;
 
+import static org.apiguardian.api.API.Status.STABLE;
+
+import org.apiguardian.api.API;
+
 import dev.rgal.api.DfkdException;
 import java.util.Map;
 
@@ -7,6 +11,7 @@ import java.util.Map;
  * A loss became NaN or infinite. The message names the term that produced it, so the user knows
  * which weight or setting to change; the run stops and keeps its last good checkpoint.
  */
+@API(status = STABLE, since = "0.1")
 public final class NonFiniteLossException extends DfkdException {
   private static final long serialVersionUID = 1L;
 

@@ -1,10 +1,15 @@
 package dev.rgal.toolkit.loss;
 
+import static org.apiguardian.api.API.Status.STABLE;
+
+import org.apiguardian.api.API;
+
 import dev.rgal.api.synthesis.SynthesisStep;
 import dev.rgal.api.synthesis.SynthesisTerm;
 import ai.djl.ndarray.NDArray;
 
 /** The stateless synthesis terms the engine offers to every synthesizer. */
+@API(status = STABLE, since = "0.1")
 public final class SimpleTerms {
   private SimpleTerms() {}
 

@@ -1,5 +1,9 @@
 package dev.rgal.toolkit.platform;
 
+import static org.apiguardian.api.API.Status.EXPERIMENTAL;
+
+import org.apiguardian.api.API;
+
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -8,6 +12,7 @@ import java.nio.file.Path;
  * Resident memory of this process from {@code /proc/self/status} (Linux). DJL's native memory is
  * invisible to the JVM heap figures, so RSS is the number that shows leaks.
  */
+@API(status = EXPERIMENTAL, since = "0.1")
 public final class ProcessMemory {
   private ProcessMemory() {}
 

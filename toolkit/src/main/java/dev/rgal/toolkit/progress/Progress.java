@@ -1,10 +1,15 @@
 package dev.rgal.toolkit.progress;
 
+import static org.apiguardian.api.API.Status.STABLE;
+
+import org.apiguardian.api.API;
+
 /**
  * Where long loops report progress. The command line shows a bar with ETA; libraries and tests
  * pass {@link #silent()}. A task is closed when its loop ends, also on failure.
  */
 @FunctionalInterface
+@API(status = STABLE, since = "0.1")
 public interface Progress {
   /** Starts a task of {@code total} units. */
   Task start(String name, long total);

@@ -1,5 +1,9 @@
 package dev.rgal.toolkit.spec;
 
+import static org.apiguardian.api.API.Status.STABLE;
+
+import org.apiguardian.api.API;
+
 import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
 import com.google.gson.JsonArray;
@@ -31,6 +35,7 @@ import java.util.Set;
  * values of their type. Whether a component's settings are options it declares is checked later,
  * against the plugins ({@code SpecValidator}).
  */
+@API(status = STABLE, since = "0.1")
 public final class RunSpecJson {
   private static final Gson GSON = new GsonBuilder().setPrettyPrinting().disableHtmlEscaping().create();
   private static final Set<String> TOP = Set.of("method", "studentArch", "seed", "schedule",

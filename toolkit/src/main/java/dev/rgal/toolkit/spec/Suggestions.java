@@ -1,11 +1,16 @@
 package dev.rgal.toolkit.spec;
 
+import static org.apiguardian.api.API.Status.INTERNAL;
+
+import org.apiguardian.api.API;
+
 import java.util.Collection;
 import java.util.Locale;
 import java.util.Optional;
 import org.apache.commons.text.similarity.LevenshteinDistance;
 
 /** "Did you mean …?" for a mistyped key or name: the closest valid one by edit distance. */
+@API(status = INTERNAL, since = "0.1")
 public final class Suggestions {
   private static final LevenshteinDistance DISTANCE = LevenshteinDistance.getDefaultInstance();
 

@@ -1,5 +1,9 @@
 package dev.rgal.toolkit.state;
 
+import static org.apiguardian.api.API.Status.STABLE;
+
+import org.apiguardian.api.API;
+
 import dev.rgal.toolkit.graph.NoGrad;
 
 import ai.djl.ndarray.NDArray;
@@ -15,6 +19,7 @@ import java.util.List;
  * Arrays in a component's resumable state ({@link dev.rgal.api.Stateful}): a length-prefixed DJL
  * encoding, and an in-place restore for arrays an optimiser already holds.
  */
+@API(status = STABLE, since = "0.1")
 public final class ArrayState {
   private ArrayState() {}
 

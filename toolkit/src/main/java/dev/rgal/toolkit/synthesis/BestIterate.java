@@ -1,5 +1,9 @@
 package dev.rgal.toolkit.synthesis;
 
+import static org.apiguardian.api.API.Status.STABLE;
+
+import org.apiguardian.api.API;
+
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import java.util.Map;
@@ -10,6 +14,7 @@ import org.jspecify.annotations.Nullable;
  * always counts), copied out of the autograd graph into a manager that outlives the iteration —
  * unlike NVlabs' script, which aliased the live tensor and so returned the last iterate.
  */
+@API(status = STABLE, since = "0.1")
 public final class BestIterate {
   private final NDManager manager;
   private @Nullable NDArray images;

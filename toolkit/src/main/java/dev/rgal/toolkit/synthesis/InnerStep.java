@@ -1,5 +1,9 @@
 package dev.rgal.toolkit.synthesis;
 
+import static org.apiguardian.api.API.Status.STABLE;
+
+import org.apiguardian.api.API;
+
 import dev.rgal.toolkit.graph.GraphScalars;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
@@ -26,6 +30,7 @@ import org.jspecify.annotations.Nullable;
  * <p>The arrays it creates belong to the manager the {@code producer}'s arrays are in; the caller
  * scopes them (a sub-manager per iteration) and keeps what it needs.
  */
+@API(status = STABLE, since = "0.1")
 public final class InnerStep {
   private InnerStep() {}
 

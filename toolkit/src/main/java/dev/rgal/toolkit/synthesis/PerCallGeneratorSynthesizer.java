@@ -1,5 +1,9 @@
 package dev.rgal.toolkit.synthesis;
 
+import static org.apiguardian.api.API.Status.STABLE;
+
+import org.apiguardian.api.API;
+
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
@@ -32,6 +36,7 @@ import java.util.List;
  *
  * <p>Options: {@link #OPTIONS}.
  */
+@API(status = STABLE, since = "0.1")
 public final class PerCallGeneratorSynthesizer implements Synthesizer {
   public static final Option<Integer> G_STEPS = Option.integer("gSteps", 50,
       "generator/latent optimisation steps per synthesis call").atLeast(1);

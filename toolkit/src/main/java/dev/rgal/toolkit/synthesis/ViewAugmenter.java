@@ -1,5 +1,9 @@
 package dev.rgal.toolkit.synthesis;
 
+import static org.apiguardian.api.API.Status.STABLE;
+
+import org.apiguardian.api.API;
+
 import ai.djl.ndarray.NDArray;
 import java.util.Random;
 
@@ -8,6 +12,7 @@ import java.util.Random;
  * differentiable operations: the gradient flows back through it into what is optimised.
  */
 @FunctionalInterface
+@API(status = STABLE, since = "0.1")
 public interface ViewAugmenter {
   NDArray apply(NDArray images, Random random);
 

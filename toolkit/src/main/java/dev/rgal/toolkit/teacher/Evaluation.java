@@ -1,5 +1,9 @@
 package dev.rgal.toolkit.teacher;
 
+import static org.apiguardian.api.API.Status.STABLE;
+
+import org.apiguardian.api.API;
+
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
@@ -9,6 +13,7 @@ import dev.rgal.toolkit.data.ImageDataset;
 import dev.rgal.toolkit.data.Normalization;
 
 /** Top-1 accuracy of a network on real labelled images, in eval mode, batch by batch. */
+@API(status = STABLE, since = "0.1")
 public final class Evaluation {
   private static final int BATCH = 500;
 

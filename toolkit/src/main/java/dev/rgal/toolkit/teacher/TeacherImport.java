@@ -1,5 +1,9 @@
 package dev.rgal.toolkit.teacher;
 
+import static org.apiguardian.api.API.Status.EXPERIMENTAL;
+
+import org.apiguardian.api.API;
+
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
@@ -30,6 +34,7 @@ import org.jspecify.annotations.Nullable;
  * naming the tensor. The teacher is then written with {@link TeacherStore#write}, its test accuracy
  * measured on the test split when test data is given (NaN otherwise).
  */
+@API(status = EXPERIMENTAL, since = "0.1")
 public final class TeacherImport {
   private TeacherImport() {}
 

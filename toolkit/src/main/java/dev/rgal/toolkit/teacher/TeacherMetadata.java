@@ -1,5 +1,9 @@
 package dev.rgal.toolkit.teacher;
 
+import static org.apiguardian.api.API.Status.STABLE;
+
+import org.apiguardian.api.API;
+
 import dev.rgal.api.DataSpec;
 import java.util.List;
 import java.util.Map;
@@ -22,6 +26,7 @@ import java.util.Map;
  * @param weightsSha256 SHA-256 of that file
  * @param recipe how it was trained (optimizer, lr, epochs, ...), for provenance
  */
+@API(status = STABLE, since = "0.1")
 public record TeacherMetadata(
     String architecture, String dataset, int channels, int height, int width, int numClasses,
     List<Double> mean, List<Double> std, double testAccuracy, long seed, String weightsFile,

@@ -1,5 +1,9 @@
 package dev.rgal.toolkit.teacher;
 
+import static org.apiguardian.api.API.Status.EXPERIMENTAL;
+
+import org.apiguardian.api.API;
+
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -19,6 +23,7 @@ import java.util.Map;
  * @param flip random horizontal flips
  * @param seed drives initialisation, shuffling and augmentation
  */
+@API(status = EXPERIMENTAL, since = "0.1")
 public record TeacherRecipe(
     String optimizer, double lr, double weightDecay, String schedule, int epochs, int batchSize,
     int cropPadding, boolean flip, long seed) {

@@ -1,5 +1,10 @@
 package dev.rgal.toolkit.teacher;
 
+import dev.rgal.toolkit.io.AtomicFiles;
+import static org.apiguardian.api.API.Status.STABLE;
+
+import org.apiguardian.api.API;
+
 import ai.djl.ndarray.NDManager;
 import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
@@ -28,6 +33,7 @@ import java.util.stream.Stream;
  * write never leaves a directory that looks like a teacher. Loading verifies the weights'
  * SHA-256 against the metadata.
  */
+@API(status = STABLE, since = "0.1")
 public final class TeacherStore {
   public static final String METADATA = "teacher.json";
   public static final String WEIGHTS = "weights.params";
@@ -49,39 +55,17 @@ public final class TeacherStore {
     if (Files.exists(target) && !Files.isDirectory(target)) {
       throw new DfkdException(dir + " is a file, not a directory: choose another --out");
     }
-    Path parent = target.getParent();
-    Path tmp;
-    try {
-      Files.createDirectories(parent);
-      tmp = Files.createTempDirectory(parent, "." + target.getFileName() + ".tmp");
-    } catch (IOException e) {
-      throw new DfkdException("cannot write to " + parent + " (" + e.getClass().getSimpleName()
-          + (e.getMessage() == null ? "" : ": " + e.getMessage()) + "): choose a writable --out directory");
-    }
-    try {
+    TeacherMetadata[] done = new TeacherMetadata[1];
+    AtomicFiles.writeVia(target, AtomicFiles.Existing.REPLACE, tmp -> {
+      Files.createDirectories(tmp);
       NetWeights.save(net, tmp.resolve(WEIGHTS));
-      TeacherMetadata done = new TeacherMetadata(metadata.architecture(), metadata.dataset(),
+      done[0] = new TeacherMetadata(metadata.architecture(), metadata.dataset(),
           metadata.channels(), metadata.height(), metadata.width(), metadata.numClasses(), metadata.mean(),
           metadata.std(), metadata.testAccuracy(), metadata.seed(), WEIGHTS, sha256(tmp.resolve(WEIGHTS)),
           metadata.recipe());
-      Files.writeString(tmp.resolve(METADATA), GSON.toJson(done));
-      if (Files.exists(target)) {
-        // only an empty directory or one we may overwrite reaches here
-        deleteTree(target);
-      }
-      try {
-        Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
-      } catch (AtomicMoveNotSupportedException e) {
-        Files.move(tmp, target);
-      }
-      return done;
-    } catch (IOException e) {
-      quietlyDelete(tmp);
-      throw new DfkdException("cannot write the teacher to " + dir + " (" + e.getMessage() + "): choose a writable --out directory");
-    } catch (RuntimeException e) {
-      quietlyDelete(tmp);
-      throw e;
-    }
+      Files.writeString(tmp.resolve(METADATA), GSON.toJson(done[0]));
+    });
+    return done[0];
   }
 
   /** Reads a teacher directory's metadata without loading weights. */

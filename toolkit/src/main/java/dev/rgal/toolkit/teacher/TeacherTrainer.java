@@ -1,5 +1,9 @@
 package dev.rgal.toolkit.teacher;
 
+import static org.apiguardian.api.API.Status.EXPERIMENTAL;
+
+import org.apiguardian.api.API;
+
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
@@ -35,6 +39,7 @@ import org.jspecify.annotations.Nullable;
  * at the end. One seed drives initialisation, shuffling and augmentation, so the same seed gives
  * the same metrics on CPU.
  */
+@API(status = EXPERIMENTAL, since = "0.1")
 public final class TeacherTrainer {
   private TeacherTrainer() {}
 

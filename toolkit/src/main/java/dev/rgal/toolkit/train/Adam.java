@@ -1,5 +1,9 @@
 package dev.rgal.toolkit.train;
 
+import static org.apiguardian.api.API.Status.STABLE;
+
+import org.apiguardian.api.API;
+
 import dev.rgal.toolkit.graph.NoGrad;
 
 import dev.rgal.toolkit.state.ArrayState;
@@ -23,6 +27,7 @@ import org.jspecify.annotations.Nullable;
  * correction, eps outside the square root). Unlike DJL's optimisers its moments are reachable, so
  * a persistent Adam (Fast's meta-optimiser) is resumable. Gradients are zeroed after each step.
  */
+@API(status = STABLE, since = "0.1")
 public final class Adam implements Stateful, AutoCloseable {
   private final List<NDArray> weights;
   private final List<Float> learningRates;

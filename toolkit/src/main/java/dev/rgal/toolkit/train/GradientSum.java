@@ -1,5 +1,9 @@
 package dev.rgal.toolkit.train;
 
+import static org.apiguardian.api.API.Status.STABLE;
+
+import org.apiguardian.api.API;
+
 import dev.rgal.toolkit.graph.NoGrad;
 
 import ai.djl.ndarray.NDArray;
@@ -15,6 +19,7 @@ import java.util.List;
  * live gradient buffer, so keeping it (or adding into it) silently changes with the next backward
  * pass and is wiped when an optimiser zeroes the gradients. {@link #add()} copies.
  */
+@API(status = STABLE, since = "0.1")
 public final class GradientSum implements AutoCloseable {
   private final List<NDArray> weights;
   private final NDManager manager;

@@ -1,5 +1,9 @@
 package dev.rgal.toolkit.train;
 
+import static org.apiguardian.api.API.Status.STABLE;
+
+import org.apiguardian.api.API;
+
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
@@ -38,6 +42,7 @@ import java.util.Map;
  *
  * <p>Options: {@link #OPTIONS}.
  */
+@API(status = STABLE, since = "0.1")
 public final class KdTrainer implements StudentTrainer {
   public static final Option<Double> LR = Option.real("lr", 0.1,
       "SGD learning rate at the start of the schedule").atLeast(0);

@@ -1,8 +1,13 @@
 package dev.rgal.toolkit.train;
 
+import static org.apiguardian.api.API.Status.STABLE;
+
+import org.apiguardian.api.API;
+
 import dev.rgal.api.DfkdException;
 
 /** Per-epoch learning-rate schedules, stepped once per epoch like the reference code. */
+@API(status = STABLE, since = "0.1")
 public final class LearningRates {
   private LearningRates() {}
 

@@ -1,9 +1,14 @@
 package dev.rgal.toolkit.train;
 
+import static org.apiguardian.api.API.Status.STABLE;
+
+import org.apiguardian.api.API;
+
 /**
  * Derives independent, reproducible seeds from the run seed, so each epoch (and each purpose in
  * it) draws the same numbers whether the run was resumed or not.
  */
+@API(status = STABLE, since = "0.1")
 public final class Seeds {
   private Seeds() {}
 

@@ -1,5 +1,9 @@
 package dev.rgal.toolkit.train;
 
+import static org.apiguardian.api.API.Status.STABLE;
+
+import org.apiguardian.api.API;
+
 import dev.rgal.toolkit.graph.NoGrad;
 
 import dev.rgal.toolkit.state.ArrayState;
@@ -21,6 +25,7 @@ import java.util.List;
  * {@code w −= lr·b}. Gradients are zeroed after the step. Momentum buffers live in the
  * optimiser's own manager and are part of the resumable state.
  */
+@API(status = STABLE, since = "0.1")
 public final class Sgd implements Stateful, AutoCloseable {
   private final List<NDArray> weights;
   private final float momentum;

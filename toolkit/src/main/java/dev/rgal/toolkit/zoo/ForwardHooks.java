@@ -1,5 +1,9 @@
 package dev.rgal.toolkit.zoo;
 
+import static org.apiguardian.api.API.Status.EXPERIMENTAL;
+
+import org.apiguardian.api.API;
+
 import ai.djl.ndarray.NDArray;
 import ai.djl.util.PairList;
 import org.jspecify.annotations.Nullable;
@@ -15,6 +19,7 @@ import org.jspecify.annotations.Nullable;
  * layer1.0.conv1}); ReLUs by a stable name listed in each architecture's documentation ({@link
  * ZooNet#activationSites()} gives them in forward order).
  */
+@API(status = EXPERIMENTAL, since = "0.1")
 public interface ForwardHooks {
   /** Key of the hooks in the DJL forward params. */
   String KEY = "rgal.forwardHooks";

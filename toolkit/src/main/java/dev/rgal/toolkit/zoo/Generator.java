@@ -1,5 +1,9 @@
 package dev.rgal.toolkit.zoo;
 
+import static org.apiguardian.api.API.Status.STABLE;
+
+import org.apiguardian.api.API;
+
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
@@ -31,6 +35,7 @@ import org.jspecify.annotations.Nullable;
  * {@code conv_blocks.0/2/3/6/7/9}). Owns a sub-manager of the creating manager; {@link #close()}
  * frees the parameters.
  */
+@API(status = STABLE, since = "0.1")
 public final class Generator implements NamedWeights, AutoCloseable {
   private final int nz;
   private final int ngf;

@@ -1,5 +1,9 @@
 package dev.rgal.toolkit.zoo;
 
+import static org.apiguardian.api.API.Status.EXPERIMENTAL;
+
+import org.apiguardian.api.API;
+
 import ai.djl.ndarray.types.Shape;
 
 /**
@@ -11,6 +15,7 @@ import ai.djl.ndarray.types.Shape;
  *     [C] for BatchNorm's gamma)
  * @param hasBias whether the layer adds a bias (BatchNorm: its beta)
  */
+@API(status = EXPERIMENTAL, since = "0.1")
 public record LayerDescriptor(String name, Kind kind, Shape weightShape, boolean hasBias) {
   /** Layer kinds of the zoo. {@code OTHER} is a parametrised layer no tool is expected to know. */
   public enum Kind { CONV, DENSE, BATCH_NORM, OTHER }

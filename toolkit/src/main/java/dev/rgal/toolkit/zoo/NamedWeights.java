@@ -1,5 +1,9 @@
 package dev.rgal.toolkit.zoo;
 
+import static org.apiguardian.api.API.Status.STABLE;
+
+import org.apiguardian.api.API;
+
 import ai.djl.nn.Parameter;
 import java.util.Map;
 
@@ -7,6 +11,7 @@ import java.util.Map;
  * Something whose parameters have stable PyTorch state-dict names: every {@link ZooNet} and the
  * {@link Generator}. {@link NetWeights} saves and loads these by name.
  */
+@API(status = STABLE, since = "0.1")
 public interface NamedWeights {
   /** The architecture recorded in weight files, e.g. {@code wrn-40-2}. */
   String architecture();

@@ -1,5 +1,10 @@
 package dev.rgal.toolkit.zoo;
 
+import dev.rgal.toolkit.io.AtomicFiles;
+import static org.apiguardian.api.API.Status.STABLE;
+
+import org.apiguardian.api.API;
+
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
@@ -51,6 +56,7 @@ import org.jspecify.annotations.Nullable;
  * <p>Names: {@link NamedWeights#stateDict()} for zoo nets and generators; DJL's parameter ids
  * ({@code block.getParameters()} keys) for any other {@link FeatureNet}.
  */
+@API(status = STABLE, since = "0.1")
 public final class NetWeights {
   private static final String FORMAT = "rgal-weights";
   private static final Gson GSON = new Gson();
@@ -177,35 +183,14 @@ public final class NetWeights {
       prefix.put((byte) ' ');
     }
 
-    Path abs = file.toAbsolutePath();
-    Path dir = abs.getParent();
-    Path tmp = null;
-    try {
-      Files.createDirectories(dir);
-      // not Files.createTempFile: that would give the final file mode 600 instead of the umask's
-      tmp = dir.resolve("." + abs.getFileName() + "." + UUID.randomUUID() + ".tmp");
+    AtomicFiles.writeVia(file, AtomicFiles.Existing.REPLACE, tmp -> {
       try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
         writeFully(ch, ByteBuffer.wrap(prefix.array()));
         for (byte[] c : chunks) {
           writeFully(ch, ByteBuffer.wrap(c));
         }
-        ch.force(true); // durable before it replaces the old file
       }
-      try {
-        Files.move(tmp, abs, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-      } catch (AtomicMoveNotSupportedException e) {
-        Files.move(tmp, abs, StandardCopyOption.REPLACE_EXISTING);
-      }
-    } catch (IOException e) {
-      if (tmp != null) {
-        try {
-          Files.deleteIfExists(tmp);
-        } catch (IOException ignored) {
-          // best effort: the original error matters more
-        }
-      }
-      throw new DfkdException("cannot write weights to " + file + " (" + e + "): choose a writable location", e);
-    }
+    });
   }
 
   private static void writeFully(FileChannel ch, ByteBuffer buf) throws IOException {

@@ -1,5 +1,9 @@
 package dev.rgal.toolkit.zoo;
 
+import static org.apiguardian.api.API.Status.STABLE;
+
+import org.apiguardian.api.API;
+
 import ai.djl.ndarray.NDManager;
 import dev.rgal.api.DfkdException;
 import dev.rgal.api.model.ArchitectureFactory;
@@ -18,6 +22,7 @@ import java.util.Map;
  * }
  * }</pre>
  */
+@API(status = STABLE, since = "0.1")
 public final class Zoo {
   /** Names in a stable order. */
   public static final List<String> NAMES = List.of(

@@ -1,5 +1,9 @@
 package dev.rgal.toolkit.zoo;
 
+import static org.apiguardian.api.API.Status.STABLE;
+
+import org.apiguardian.api.API;
+
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
@@ -26,6 +30,7 @@ import java.util.Map;
  * forwards pass a fresh sink through the DJL forward params (key {@code rgal.bnStatistics}), so
  * there is no shared mutable state between forwards. Not thread-safe (like every DJL block).
  */
+@API(status = STABLE, since = "0.1")
 public final class ZooNet implements FeatureNet, NamedWeights {
   private final NetInfo info;
   private final NetBody body;
