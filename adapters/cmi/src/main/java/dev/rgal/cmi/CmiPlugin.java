@@ -33,8 +33,7 @@ public final class CmiPlugin implements DfkdPlugin {
       protected void configure() {
         Bindings.synthesizers(binder()).addBinding("cmi").toInstance(
             SynthesizerFactory.declared(PerCallGeneratorSynthesizer.OPTIONS, PerCallGeneratorSynthesizer::new));
-        Bindings.synthesisTerms(binder()).addBinding("cmi-contrastive").toInstance(
-            SynthesisTermFactory.declared(ContrastiveTerm.OPTIONS, ContrastiveTerm::create));
+        Bindings.synthesisTerms(binder()).addBinding("cmi-contrastive").to(ContrastiveTermFactory.class);
         Bindings.methods(binder()).addBinding("cmi").toInstance(new MethodDefinition("cmi",
             "CMI: generator re-initialised per call, contrastive instance discrimination against a memory bank",
             "fmnist-lenet5-cmi"));

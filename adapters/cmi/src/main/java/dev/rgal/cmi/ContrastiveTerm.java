@@ -10,7 +10,7 @@ import ai.djl.nn.Parameter;
 import dev.rgal.api.ComponentRequest;
 import dev.rgal.api.DataSpec;
 import dev.rgal.api.DfkdException;
-import dev.rgal.api.model.ArchitectureFactory;
+import dev.rgal.api.model.Architectures;
 import dev.rgal.api.model.BnStatistics;
 import dev.rgal.api.model.FeatureNet;
 import dev.rgal.api.model.Features;
@@ -24,7 +24,6 @@ import dev.rgal.toolkit.data.Normalization;
 import dev.rgal.toolkit.graph.GraphScalars;
 import dev.rgal.toolkit.train.Adam;
 import dev.rgal.toolkit.graph.NoGrad;
-import dev.rgal.toolkit.zoo.Zoo;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
@@ -124,10 +123,13 @@ public final class ContrastiveTerm implements SynthesisTerm {
     this.bank = new MemoryBank(bankSize, state);
   }
 
-  /** The factory bound as {@code cmi-contrastive}. */
-  public static ContrastiveTerm create(ComponentRequest r) {
+  /**
+   * The term for a run; {@code architectures} (the host's registry, injected into
+   * {@link ContrastiveTermFactory}) builds the probe network when the feature size is not given.
+   */
+  static ContrastiveTerm create(ComponentRequest r, Architectures architectures) {
     OptionValues o = r.options();
-    int featureDim = o.isSet(FEATURE_DIM) ? o.get(FEATURE_DIM) : probeFeatureDim(r);
+    int featureDim = o.isSet(FEATURE_DIM) ? o.get(FEATURE_DIM) : probeFeatureDim(r, architectures);
     return new ContrastiveTerm(featureDim, o.get(HEAD_DIM), o.get(TEMPERATURE), o.get(NEGATIVES),
         o.get(BANK_SIZE), o.get(MIN_SCALE), o.get(HEAD_LR), o.get(AUG_PADDING), r.data(), r.manager());
   }
@@ -136,16 +138,15 @@ public final class ContrastiveTerm implements SynthesisTerm {
    * D is needed before the first loss because the synthesizer collects the head's parameters at
    * the start of each call; so build a throw-away network of the teacher's architecture and count.
    */
-  private static int probeFeatureDim(ComponentRequest r) {
+  private static int probeFeatureDim(ComponentRequest r, Architectures architectures) {
     String arch = r.teacher().architecture();
-    ArchitectureFactory factory = Zoo.factories().get(arch);
-    if (factory == null) {
+    if (!architectures.names().contains(arch)) {
       throw new DfkdException("cmi-contrastive cannot infer the feature size of teacher architecture '" + arch
           + "': set synthesisTerms.cmi-contrastive.settings.featureDim to the summed channels of its BatchNorm layers");
     }
     DataSpec d = r.data();
     try (NDManager m = r.manager().newSubManager()) {
-      FeatureNet net = factory.create(m, d.channels(), d.height(), d.width(), d.numClasses());
+      FeatureNet net = architectures.create(arch, m, d.channels(), d.height(), d.width(), d.numClasses());
       try {
         Features f = net.forwardWithBnStatistics(m.zeros(new Shape(2, d.channels(), d.height(), d.width())), false);
         if (f.bnStatistics().isEmpty()) {

@@ -10,7 +10,6 @@ import com.oracle.labs.mlrg.olcut.provenance.primitives.StringProvenance;
 import com.oracle.labs.mlrg.olcut.util.Pair;
 import dev.rgal.api.DataSpec;
 import dev.rgal.api.DfkdException;
-import dev.rgal.api.DfkdPlugin;
 import dev.rgal.api.RunSpec;
 import dev.rgal.api.model.FeatureNet;
 import dev.rgal.toolkit.data.Normalization;
@@ -42,7 +41,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.ServiceLoader;
 import java.util.TreeMap;
 import com.google.protobuf.Any;
 import com.google.protobuf.ByteString;
@@ -224,19 +222,11 @@ public final class DfkdTribuoModel extends Model<Label> implements AutoCloseable
    * normalisation and the teacher's identity. Provenance: method, seed, data budget, teacher
    * SHA-256, every flattened spec parameter ({@code spec.*}), the summary figures when
    * {@code summary.json} exists, and the versions of the plugins on the class path at export
-   * ({@code plugin.*}; the run's own are in its tracked params).
+   * ({@code plugin.*}, e.g. the host's {@link dev.rgal.api.InstalledPlugins#versions()}; the run's own
+   * are in its tracked params).
    *
    * @throws DfkdException if {@code runDir} is not a finished run or the teacher does not fit it
    */
-  public static DfkdTribuoModel fromRun(Path runDir, Path teacherDir) {
-    Map<String, String> plugins = new TreeMap<>();
-    for (DfkdPlugin p : ServiceLoader.load(DfkdPlugin.class, DfkdTribuoModel.class.getClassLoader())) {
-      plugins.put(p.id(), p.version());
-    }
-    return fromRun(runDir, teacherDir, plugins);
-  }
-
-  /** Like {@link #fromRun(Path, Path)} with the plugin versions to record given by the caller. */
   public static DfkdTribuoModel fromRun(Path runDir, Path teacherDir, Map<String, String> pluginVersions) {
     Path specFile = runDir.resolve("spec.json");
     Path student = runDir.resolve("student.params");

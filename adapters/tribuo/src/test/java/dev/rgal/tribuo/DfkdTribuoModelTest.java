@@ -193,7 +193,7 @@ class DfkdTribuoModelTest {
   void notATeacherOrRunIsAOneLineError(@TempDir Path tmp) {
     DfkdException a = assertThrows(DfkdException.class, () -> DfkdTribuoModel.fromTeacher(tmp));
     assertFalse(a.getMessage().contains("\n"));
-    DfkdException b = assertThrows(DfkdException.class, () -> DfkdTribuoModel.fromRun(tmp, Fixtures.teacher()));
+    DfkdException b = assertThrows(DfkdException.class, () -> DfkdTribuoModel.fromRun(tmp, Fixtures.teacher(), Map.of()));
     assertTrue(b.getMessage().contains("not a finished distillation run"), b.getMessage());
   }
 }

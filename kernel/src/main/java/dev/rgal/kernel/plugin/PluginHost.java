@@ -10,6 +10,7 @@ import com.google.inject.util.Types;
 import dev.rgal.api.Bindings.Registry;
 import dev.rgal.api.DfkdException;
 import dev.rgal.api.DfkdPlugin;
+import dev.rgal.api.InstalledPlugins;
 import dev.rgal.api.SpiVersion;
 import dev.rgal.toolkit.ToolkitVersion;
 import java.io.IOException;
@@ -94,6 +95,13 @@ public final class PluginHost implements AutoCloseable {
 
   private static PluginHost load(ClassLoader loader, @Nullable URLClassLoader jarLoader) {
     List<PluginInfo> infos = new ArrayList<>();
+    // complete once discovery ends; a component asks for it only when it is built, later
+    InstalledPlugins installed = () -> {
+      Map<String, String> v = new TreeMap<>();
+      infos.forEach(i -> v.put(i.id(), i.version()));
+      return Collections.unmodifiableMap(v);
+    };
+    Module services = new HostServices(installed);
     List<Module> modules = new ArrayList<>();
     Map<String, PluginInfo> byId = new LinkedHashMap<>();
     // registry -> name -> plugin that bound it
@@ -135,7 +143,7 @@ public final class PluginHost implements AutoCloseable {
       Injector alone;
       try {
         module = plugin.module();
-        alone = Guice.createInjector(Stage.DEVELOPMENT, module);
+        alone = Guice.createInjector(Stage.DEVELOPMENT, module, services);
       } catch (RuntimeException | LinkageError e) {
         throw new DfkdException("plugin '" + info.id() + "' in " + info.source()
             + " failed to start (" + oneLine(e) + "): fix or remove the jar");
@@ -154,6 +162,7 @@ public final class PluginHost implements AutoCloseable {
       infos.add(info);
       modules.add(module);
     }
+    modules.add(services);
     Injector injector = Guice.createInjector(Stage.PRODUCTION, modules);
     return new PluginHost(infos, components, injector, jarLoader);
   }

@@ -11,6 +11,7 @@ import dev.rgal.toolkit.ToolkitVersion;
 import dev.rgal.api.synthesis.SynthesizerFactory;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -89,6 +90,20 @@ class PluginHostTest {
       assertEquals(ToolkitVersion.MAJOR, byId.get("same").toolkitVersion());
       assertEquals(0, byId.get("none").toolkitVersion());
       assertEquals(ToolkitVersion.MAJOR, byId.get("toolkit").toolkitVersion(), "the toolkit's own plugin");
+    }
+  }
+
+  @Test
+  void componentsGetTheHostsArchitecturesAndPluginListByInjection() {
+    try (PluginHost host = PluginHost.discover()) {
+      dev.rgal.api.model.Architectures archs = host.injector().getInstance(dev.rgal.api.model.Architectures.class);
+      assertEquals(host.registry(dev.rgal.api.Bindings.Registry.ARCHITECTURES, dev.rgal.api.model.ArchitectureFactory.class).keySet(),
+          new java.util.TreeSet<>(archs.names()));
+      assertTrue(archs.names().contains("lenet5-bn"), archs.names().toString());
+      DfkdException e = assertThrows(DfkdException.class, () -> archs.factory("lenet-7"));
+      assertTrue(e.getMessage().contains("'lenet-7'") && e.getMessage().contains("lenet5-bn"), e.getMessage());
+      Map<String, String> versions = host.injector().getInstance(dev.rgal.api.InstalledPlugins.class).versions();
+      assertEquals(host.plugins().stream().map(PluginInfo::id).sorted().toList(), List.copyOf(versions.keySet()));
     }
   }
 }
