@@ -1,6 +1,7 @@
 package dev.rgal.cli;
 
 import dev.rgal.api.DfkdException;
+import dev.rgal.api.InstalledPlugins;
 import dev.rgal.kernel.plugin.PluginHost;
 import dev.rgal.kernel.plugin.PluginInfo;
 import dev.rgal.toolkit.teacher.TeacherStore;
@@ -61,11 +62,9 @@ final class ExportCommand implements Callable<Integer> {
       if (teacher == null) {
         throw new DfkdException("exporting the run " + run + " needs --teacher DIR (the teacher it was distilled from)");
       }
-      Map<String, String> versions = new TreeMap<>();
+      Map<String, String> versions;
       try (PluginHost host = PluginHost.discover(common.pluginDirsOrDefault())) {
-        for (PluginInfo p : host.plugins()) {
-          versions.put(p.id(), p.version());
-        }
+        versions = host.injector().getInstance(InstalledPlugins.class).versions();
       }
       model = DfkdTribuoModel.fromRun(run, teacher, versions);
       what = "student " + model.architecture();

@@ -178,13 +178,13 @@ public final class DfkdTeacherTrainer implements Trainer<Label> {
       TeacherMetadata m = r.metadata();
       byte[] weights = Files.readAllBytes(dir.resolve(m.weightsFile()));
       Map<String, Provenance> inst = new LinkedHashMap<>(runProvenance);
-      DfkdTribuoModel.put(inst, "kind", "teacher");
-      DfkdTribuoModel.put(inst, "teacher.architecture", architecture);
-      DfkdTribuoModel.put(inst, "teacher.dataset", dataset);
-      DfkdTribuoModel.put(inst, "teacher.sha256", m.weightsSha256());
-      DfkdTribuoModel.put(inst, "train.images", String.valueOf(train.size()));
+      TribuoModelFactory.put(inst, "kind", "teacher");
+      TribuoModelFactory.put(inst, "teacher.architecture", architecture);
+      TribuoModelFactory.put(inst, "teacher.dataset", dataset);
+      TribuoModelFactory.put(inst, "teacher.sha256", m.weightsSha256());
+      TribuoModelFactory.put(inst, "train.images", String.valueOf(train.size()));
       for (TeacherTrainer.EpochStats s : r.epochs()) {
-        DfkdTribuoModel.put(inst, "train.loss.epoch" + s.epoch(), String.valueOf(s.trainLoss()));
+        TribuoModelFactory.put(inst, "train.loss.epoch" + s.epoch(), String.valueOf(s.trainLoss()));
       }
       ModelProvenance prov = new ModelProvenance(DfkdTribuoModel.class.getName(), OffsetDateTime.now(),
           examples.getProvenance(), trainerProvenance, inst);

@@ -90,21 +90,20 @@ public final class DfkdTribuoModel extends Model<Label> implements AutoCloseable
   @Serial private static final long serialVersionUID = 1L;
   /** Version of the protobuf form ({@link #serialize()}). */
   public static final int CURRENT_VERSION = 0;
-  private static final String TYPE_URL = "type.googleapis.com/dev.rgal.tribuo.DfkdTribuoModelData";
   private static final int BATCH = 256;
 
-  private final String architecture;
-  private final int channels;
-  private final int height;
-  private final int width;
-  private final int netHeight;
-  private final int netWidth;
-  private final double[] mean;
-  private final double[] std;
-  private final double pixelScale;
-  private final String featureFormat;
-  private final String[] labelNames;
-  private final byte[] weights;
+  final String architecture;
+  final int channels;
+  final int height;
+  final int width;
+  final int netHeight;
+  final int netWidth;
+  final double[] mean;
+  final double[] std;
+  final double pixelScale;
+  final String featureFormat;
+  final String[] labelNames;
+  final byte[] weights;
 
   private transient @Nullable NDManager manager;
   private transient @Nullable FeatureNet net;
@@ -145,7 +144,7 @@ public final class DfkdTribuoModel extends Model<Label> implements AutoCloseable
     static Geometry of(DataSpec spec, String architecture) {
       int n = spec.channels() * spec.height() * spec.width();
       return new Geometry(architecture, spec.channels(), spec.height(), spec.width(), spec.height(), spec.width(),
-          toArray(spec.mean()), toArray(spec.std()), 1.0, PixelFeatures.defaultFormat(n));
+          TribuoModelFactory.toArray(spec.mean()), TribuoModelFactory.toArray(spec.std()), 1.0, PixelFeatures.defaultFormat(n));
     }
   }
 
@@ -181,7 +180,7 @@ public final class DfkdTribuoModel extends Model<Label> implements AutoCloseable
     return new DfkdTribuoModel(name, provenance, fm, out, g, labelNames.toArray(new String[0]), weights);
   }
 
-  // ------------------------------------------------------------------------------ factories
+  // ------------------------------------------------------------------------------ factories (TribuoModelFactory)
 
   /**
    * A teacher directory ({@code teacher.json} + weights) as a model. The weights' SHA-256 is
@@ -191,30 +190,7 @@ public final class DfkdTribuoModel extends Model<Label> implements AutoCloseable
    * @throws DfkdException if the directory is not a teacher or its weights do not match
    */
   public static DfkdTribuoModel fromTeacher(Path teacherDir) {
-    TeacherMetadata m = TeacherStore.readMetadata(teacherDir);
-    byte[] bytes = readWeights(teacherDir.resolve(m.weightsFile()));
-    String sum = sha256(bytes);
-    if (!sum.equals(m.weightsSha256())) {
-      throw new DfkdException("teacher weights " + teacherDir.resolve(m.weightsFile()) + " do not match the checksum in "
-          + TeacherStore.METADATA + ": retrain or re-import the teacher");
-    }
-    DataSpec spec = m.dataSpec();
-    DfkdTeacherTrainer trainer = DfkdTeacherTrainer.describing(m.architecture(), m.dataset(), recipeOf(m.recipe()),
-        spec.channels(), spec.height(), spec.width(), 1.0);
-    Map<String, Provenance> inst = new LinkedHashMap<>();
-    put(inst, "kind", "teacher");
-    put(inst, "source", teacherDir.toAbsolutePath().normalize().toString());
-    put(inst, "teacher.architecture", m.architecture());
-    put(inst, "teacher.dataset", m.dataset());
-    put(inst, "teacher.sha256", m.weightsSha256());
-    put(inst, "teacher.testAccuracy", String.valueOf(m.testAccuracy()));
-    put(inst, "teacher.seed", String.valueOf(m.seed()));
-    new TreeMap<>(m.recipe()).forEach((k, v) -> put(inst, "recipe." + k, v));
-    ModelProvenance prov = new ModelProvenance(DfkdTribuoModel.class.getName(), OffsetDateTime.now(),
-        datasetProvenance(m.dataset() + " training split (per teacher.json; images not seen by this export)"),
-        new TrainerProvenanceImpl(trainer), inst);
-    return checked(create("rgal-teacher-" + m.architecture(), Geometry.of(spec, m.architecture()),
-        digits(spec.numClasses()), bytes, prov), "the teacher " + teacherDir);
+    return TribuoModelFactory.fromTeacher(teacherDir);
   }
 
   /**
@@ -228,79 +204,7 @@ public final class DfkdTribuoModel extends Model<Label> implements AutoCloseable
    * @throws DfkdException if {@code runDir} is not a finished run or the teacher does not fit it
    */
   public static DfkdTribuoModel fromRun(Path runDir, Path teacherDir, Map<String, String> pluginVersions) {
-    Path specFile = runDir.resolve("spec.json");
-    Path student = runDir.resolve("student.params");
-    if (!Files.isDirectory(runDir) || !Files.isRegularFile(specFile) || !Files.isRegularFile(student)) {
-      throw new DfkdException(runDir + " is not a finished distillation run (no spec.json and student.params): pass "
-          + "the --out directory of a completed 'rgal distill'");
-    }
-    RunSpec spec;
-    try {
-      spec = RunSpecJson.parse(Files.readString(specFile), specFile.toString());
-    } catch (IOException e) {
-      throw new DfkdException("cannot read " + specFile + " (" + e.getMessage() + "): check its permissions");
-    }
-    TeacherMetadata t = TeacherStore.readMetadata(teacherDir);
-    String recorded = NetWeights.architectureOf(student);
-    if (recorded != null && !recorded.equals(spec.studentArch())) {
-      throw new DfkdException(student + " holds a " + recorded + " but spec.json says the student is "
-          + spec.studentArch() + ": the run directory is inconsistent; rerun the distillation");
-    }
-    byte[] bytes = readWeights(student);
-    Map<String, Provenance> inst = new LinkedHashMap<>();
-    put(inst, "kind", "student");
-    put(inst, "source", runDir.toAbsolutePath().normalize().toString());
-    put(inst, "method", spec.method());
-    put(inst, "seed", String.valueOf(spec.seed()));
-    put(inst, "student.architecture", spec.studentArch());
-    put(inst, "student.sha256", sha256(bytes));
-    put(inst, "teacher.architecture", t.architecture());
-    put(inst, "teacher.dataset", t.dataset());
-    put(inst, "teacher.sha256", t.weightsSha256());
-    put(inst, "teacher.testAccuracy", String.valueOf(t.testAccuracy()));
-    RunSpec.Schedule s = spec.schedule();
-    put(inst, RunMetrics.DATA_BUDGET_IMAGES, String.valueOf(RunMetrics.dataBudget(s)));
-    RunSpecJson.flatten(spec).forEach((k, v) -> put(inst, "spec." + k, v));
-    new TreeMap<>(pluginVersions).forEach((k, v) -> put(inst, "plugin." + k, v));
-    Path summary = runDir.resolve(RunMetrics.Summary.FILE);
-    if (Files.isRegularFile(summary)) {
-      try {
-        com.google.gson.JsonObject o = com.google.gson.JsonParser.parseString(Files.readString(summary)).getAsJsonObject();
-        for (String k : List.of(RunMetrics.Summary.LAST_ACCURACY, RunMetrics.Summary.BEST_ACCURACY,
-            RunMetrics.Summary.BEST_EPOCH, RunMetrics.Summary.TEACHER_ACCURACY, RunMetrics.Summary.IMAGES_SYNTHESIZED)) {
-          if (o.has(k)) {
-            put(inst, "summary." + k, o.get(k).getAsString());
-          }
-        }
-        if (o.has(RunMetrics.Summary.ENVIRONMENT)) { // where the run ran (Tribuo's own fields describe the exporting JVM)
-          o.getAsJsonObject(RunMetrics.Summary.ENVIRONMENT).entrySet().forEach(e -> put(inst, "run." + e.getKey(), e.getValue().getAsString()));
-        }
-      } catch (IOException | RuntimeException e) {
-        throw new DfkdException(summary + " is unreadable (" + e.getMessage() + "): the run directory is damaged");
-      }
-    }
-    DataSpec data = t.dataSpec();
-    ModelProvenance prov = new ModelProvenance(DfkdTribuoModel.class.getName(), OffsetDateTime.now(),
-        datasetProvenance("data-free: " + spec.method() + " synthesised images from the teacher " + t.weightsSha256()),
-        new TrainerProvenanceImpl(new DfkdDistillationTrainer(spec, t.weightsSha256())), inst);
-    return checked(create("rgal-student-" + spec.method() + "-" + spec.studentArch(), Geometry.of(data, spec.studentArch()),
-        digits(data.numClasses()), bytes, prov), "the student of " + runDir + " with the teacher " + teacherDir);
-  }
-
-  /**
-   * Builds the network once so that weights that do not fit the architecture, channel or class
-   * count fail now (e.g. a run exported with another run's teacher) rather than at the first
-   * prediction.
-   */
-  private static DfkdTribuoModel checked(DfkdTribuoModel model, String what) {
-    try {
-      model.network();
-      return model;
-    } catch (DfkdException e) {
-      throw new DfkdException("cannot export " + what + ": " + e.getMessage());
-    } finally {
-      model.close();
-    }
+    return TribuoModelFactory.fromRun(runDir, teacherDir, pluginVersions);
   }
 
   /**
@@ -309,32 +213,12 @@ public final class DfkdTribuoModel extends Model<Label> implements AutoCloseable
    * @param instance extra instance provenance (string values)
    */
   public static DfkdTribuoModel fromNet(FeatureNet net, DataSpec data, Map<String, String> instance) {
-    byte[] bytes = weightsOf(net);
-    Map<String, Provenance> inst = new LinkedHashMap<>();
-    put(inst, "kind", "network");
-    put(inst, "weights.sha256", sha256(bytes));
-    instance.forEach((k, v) -> put(inst, k, v));
-    ModelProvenance prov = new ModelProvenance(DfkdTribuoModel.class.getName(), OffsetDateTime.now(),
-        datasetProvenance("unknown"), new TrainerProvenanceImpl(DfkdTeacherTrainer.describing(
-            net.info().architecture(), data.dataset(), TeacherRecipe.fashionMnistDefault().withEpochs(0),
-            data.channels(), data.height(), data.width(), 1.0)), inst);
-    return create("rgal-" + net.info().architecture(), Geometry.of(data, net.info().architecture()),
-        digits(data.numClasses()), bytes, prov);
+    return TribuoModelFactory.fromNet(net, data, instance);
   }
 
   /** Reads a model written by {@link #save(Path)} (Java serialisation). */
   public static DfkdTribuoModel load(Path file) {
-    try (InputStream in = Files.newInputStream(file); ObjectInputStream ois = new ObjectInputStream(in)) {
-      Object o = ois.readObject();
-      if (!(o instanceof DfkdTribuoModel m)) {
-        throw new DfkdException(file + " holds a " + o.getClass().getName() + ", not an rgal Tribuo model: export it with 'rgal export'");
-      }
-      return m;
-    } catch (NoSuchFileException e) {
-      throw new DfkdException(file + " does not exist: check the path");
-    } catch (IOException | ClassNotFoundException e) {
-      throw new DfkdException(file + " is not a readable rgal Tribuo model (" + e + "): export it again with 'rgal export'");
-    }
+    return JavaSerialForm.load(file);
   }
 
   /**
@@ -342,15 +226,7 @@ public final class DfkdTribuoModel extends Model<Label> implements AutoCloseable
    * it; refuses to replace an existing file.
    */
   public void save(Path file) {
-    Path abs = file.toAbsolutePath();
-    if (Files.exists(abs)) {
-      throw new DfkdException(file + " already exists: choose another --out or delete it first");
-    }
-    AtomicFiles.write(abs, AtomicFiles.Existing.REFUSE, os -> {
-      ObjectOutputStream oos = new ObjectOutputStream(os);
-      oos.writeObject(this);
-      oos.flush();
-    });
+    JavaSerialForm.save(this, file);
   }
 
   // ------------------------------------------------------------------------------ accessors
@@ -527,85 +403,6 @@ public final class DfkdTribuoModel extends Model<Label> implements AutoCloseable
         labelNames, weights);
   }
 
-  // ------------------------------------------------------------------------------ helpers
-
-  static TeacherRecipe recipeOf(Map<String, String> r) {
-    TeacherRecipe d = TeacherRecipe.fashionMnistDefault();
-    try {
-      return new TeacherRecipe(r.getOrDefault("optimizer", d.optimizer()),
-          Double.parseDouble(r.getOrDefault("lr", String.valueOf(d.lr()))),
-          Double.parseDouble(r.getOrDefault("weightDecay", String.valueOf(d.weightDecay()))),
-          r.getOrDefault("schedule", d.schedule()),
-          Integer.parseInt(r.getOrDefault("epochs", "0")),
-          Integer.parseInt(r.getOrDefault("batchSize", String.valueOf(d.batchSize()))),
-          Integer.parseInt(r.getOrDefault("cropPadding", String.valueOf(d.cropPadding()))),
-          Boolean.parseBoolean(r.getOrDefault("flip", String.valueOf(d.flip()))),
-          Long.parseLong(r.getOrDefault("seed", "-1")));
-    } catch (NumberFormatException e) {
-      throw new DfkdException("the teacher's recipe in " + TeacherStore.METADATA + " has a malformed number ("
-          + e.getMessage() + "): retrain or re-import the teacher");
-    }
-  }
-
-  static DatasetProvenance datasetProvenance(String description) {
-    LabelFactory f = new LabelFactory();
-    MutableDataset<Label> empty = new MutableDataset<>(new SimpleDataSourceProvenance(description, f), f);
-    return empty.getProvenance();
-  }
-
-  static List<String> digits(int k) {
-    List<String> l = new ArrayList<>(k);
-    for (int i = 0; i < k; i++) {
-      l.add(String.valueOf(i));
-    }
-    return l;
-  }
-
-  static void put(Map<String, Provenance> m, String key, String value) {
-    m.put(key, new StringProvenance(key, value));
-  }
-
-  static byte[] weightsOf(FeatureNet net) {
-    try {
-      Path tmp = Files.createTempFile("rgal-tribuo-", ".params");
-      try {
-        NetWeights.save(net, tmp);
-        return Files.readAllBytes(tmp);
-      } finally {
-        Files.deleteIfExists(tmp);
-      }
-    } catch (IOException e) {
-      throw new DfkdException("cannot stage weights in the temp directory (" + e.getMessage()
-          + "): set java.io.tmpdir to a writable directory");
-    }
-  }
-
-  private static byte[] readWeights(Path file) {
-    try {
-      return Files.readAllBytes(file);
-    } catch (NoSuchFileException e) {
-      throw new DfkdException("weights file " + file + " is missing: the directory is incomplete");
-    } catch (IOException e) {
-      throw new DfkdException("cannot read " + file + " (" + e.getMessage() + "): check its permissions");
-    }
-  }
-
-  static String sha256(byte[] bytes) {
-    try {
-      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
-  }
-
-  private static double[] toArray(List<Double> l) {
-    double[] a = new double[l.size()];
-    for (int i = 0; i < a.length; i++) {
-      a[i] = l.get(i);
-    }
-    return a;
-  }
-
   @Serial
   private void readObject(ObjectInputStream in) throws IOException, ClassNotFoundException {
     in.defaultReadObject();
@@ -616,95 +413,21 @@ public final class DfkdTribuoModel extends Model<Label> implements AutoCloseable
 
   // ------------------------------------------------------------------------------ protobuf
 
-  /**
-   * Tribuo's protobuf form ({@code serializeToFile}, {@code Model.deserializeFromFile}): a
-   * {@code ModelProto} whose data is an {@code Any} holding Tribuo's {@code ModelDataProto} (name,
-   * provenance, domains) as field 1 and this model's own fields (architecture, geometry,
-   * normalisation, label names, weight bytes) as fields 2-13.
-   */
+  /** Tribuo's protobuf form (see {@link ProtoForm}). */
   @Override
   public ModelProto serialize() {
-    try {
-      ByteString.Output buf = ByteString.newOutput();
-      CodedOutputStream o = CodedOutputStream.newInstance(buf);
-      o.writeMessage(1, createDataCarrier().serialize());
-      o.writeString(2, architecture);
-      o.writeInt32(3, channels);
-      o.writeInt32(4, height);
-      o.writeInt32(5, width);
-      o.writeInt32(6, netHeight);
-      o.writeInt32(7, netWidth);
-      for (double v : mean) {
-        o.writeDouble(8, v);
-      }
-      for (double v : std) {
-        o.writeDouble(9, v);
-      }
-      o.writeDouble(10, pixelScale);
-      o.writeString(11, featureFormat);
-      for (String l : labelNames) {
-        o.writeString(12, l);
-      }
-      o.writeByteArray(13, weights);
-      o.flush();
-      Any data = Any.newBuilder().setTypeUrl(TYPE_URL).setValue(buf.toByteString()).build();
-      return ModelProto.newBuilder().setVersion(CURRENT_VERSION).setClassName(DfkdTribuoModel.class.getName())
-          .setSerializedData(data).build();
-    } catch (IOException e) {
-      throw new IllegalStateException("in-memory protobuf write failed", e);
-    }
+    return ProtoForm.serialize(this);
   }
 
   /** Called reflectively by Tribuo's {@code ProtoUtil.deserialize}. */
   public static DfkdTribuoModel deserializeFromProto(int version, String className, Any message)
       throws InvalidProtocolBufferException {
-    if (version < 0 || version > CURRENT_VERSION) {
-      throw new IllegalArgumentException("unknown DfkdTribuoModel proto version " + version + " (this build reads up to "
-          + CURRENT_VERSION + ")");
-    }
-    if (!TYPE_URL.equals(message.getTypeUrl())) {
-      throw new InvalidProtocolBufferException("not DfkdTribuoModel data: " + message.getTypeUrl());
-    }
-    try {
-      CodedInputStream in = message.getValue().newCodedInput();
-      ModelDataProto carrierProto = null;
-      String arch = null;
-      String format = null;
-      int[] dims = new int[5];
-      List<Double> mean = new ArrayList<>();
-      List<Double> std = new ArrayList<>();
-      List<String> labels = new ArrayList<>();
-      double scale = 1;
-      byte[] weights = null;
-      for (int tag = in.readTag(); tag != 0; tag = in.readTag()) {
-        switch (tag >>> 3) {
-          case 1 -> carrierProto = ModelDataProto.parseFrom(in.readBytes());
-          case 2 -> arch = in.readString();
-          case 3, 4, 5, 6, 7 -> dims[(tag >>> 3) - 3] = in.readInt32();
-          case 8 -> mean.add(in.readDouble());
-          case 9 -> std.add(in.readDouble());
-          case 10 -> scale = in.readDouble();
-          case 11 -> format = in.readString();
-          case 12 -> labels.add(in.readString());
-          case 13 -> weights = in.readByteArray();
-          default -> in.skipField(tag);
-        }
-      }
-      if (carrierProto == null || arch == null || format == null || weights == null || labels.isEmpty()) {
-        throw new InvalidProtocolBufferException("incomplete DfkdTribuoModel data");
-      }
-      ModelDataCarrier<?> carrier = ModelDataCarrier.deserialize(carrierProto);
-      Geometry g = new Geometry(arch, dims[0], dims[1], dims[2], dims[3], dims[4], toArray(mean), toArray(std), scale, format);
-      DfkdTribuoModel m = create(carrier.name(), g, labels, weights, carrier.provenance());
-      if (!m.getFeatureIDMap().equals(carrier.featureDomain())) {
-        throw new InvalidProtocolBufferException("the feature domain does not match the model's pixel features");
-      }
-      return m;
-    } catch (InvalidProtocolBufferException e) {
-      throw e;
-    } catch (IOException e) {
-      throw new InvalidProtocolBufferException(e);
-    }
+    return ProtoForm.deserialize(version, className, message);
+  }
+
+  /** Tribuo's data carrier of this model, for {@link ProtoForm}. */
+  ModelDataCarrier<Label> dataCarrier() {
+    return createDataCarrier();
   }
 
   /** Trainer provenance type, for callers that inspect it. */
