@@ -5,6 +5,8 @@ import dev.rgal.api.RunSpec;
 import dev.rgal.api.tracking.RunRecord;
 import dev.rgal.kernel.plugin.PluginHost;
 import dev.rgal.toolkit.progress.Progress;
+import dev.rgal.kernel.run.BudgetPlot;
+import dev.rgal.kernel.run.DataBudget;
 import dev.rgal.kernel.run.DistillRequest;
 import dev.rgal.kernel.run.DistillResult;
 import dev.rgal.kernel.run.Distiller;
@@ -47,6 +49,9 @@ final class CompareCommand implements Callable<Integer> {
 
   @Option(names = "--variant", paramLabel = "NAME=K=V;K=V", description = "A named variant applied to every method, e.g. 'synth-only=studentTerms.rgal-relation.weight=0;studentTerms.rgal-cd.weight=0'. Repeatable; without any, one plain variant.")
   List<String> variants = new ArrayList<>();
+
+  @Option(names = "--budgets", split = ",", paramLabel = "N", description = "A data-budget axis: images to synthesise per run, e.g. 4k,8k,16k,32k. Each budget keeps the preset's epochs, KD steps, batch and warm-up and sets the synthesis calls per epoch nearest it (a budget under one call per epoch shrinks the batch). Writes budget.png (accuracy against images, log axis) to --out and logs it.")
+  List<String> budgets = new ArrayList<>();
 
   @Option(names = "--set", paramLabel = "KEY=VALUE", description = "Override for every cell.")
   Map<String, String> overrides = new LinkedHashMap<>();
@@ -98,26 +103,47 @@ final class CompareCommand implements Callable<Integer> {
     try (PluginHost host = PluginHost.discover(common.pluginDirsOrDefault())) {
       MethodResolver resolver = new MethodResolver(host);
       // resolve every cell first, so a bad method or key fails before hours of work
+      List<@Nullable DataBudget> axis = budgets.isEmpty() ? java.util.Collections.singletonList(null)
+          : budgets.stream().map(DataBudget::parse).map(b -> (@Nullable DataBudget) b).toList();
       List<Cell> cells = new ArrayList<>();
       for (String m : methods) {
-        for (Variant v : vs) {
-          for (long seed : seeds) {
-            Map<String, String> o = new LinkedHashMap<>(overrides);
-            o.putAll(v.overrides());
-            String base = m.split("\\+")[0];
-            String p = preset != null && presetMethod(host, preset).equals(base) ? preset : null;
-            RunSpec cellSpec = resolver.resolve(m, p, o,
-                b -> epochs == null ? b.seed(seed) : b.seed(seed).epochs(epochs));
-            cells.add(new Cell(m, v, seed, cellSpec, ClusterCompare.cellId(cellSpec, v.name(), teacher)));
+        for (@Nullable DataBudget budget : axis) {
+          for (Variant v : vs) {
+            for (long seed : seeds) {
+              Map<String, String> o = new LinkedHashMap<>(overrides);
+              o.putAll(v.overrides());
+              String base = m.split("\\+")[0];
+              String p = preset != null && presetMethod(host, preset).equals(base) ? preset : null;
+              RunSpec cellSpec = resolver.resolve(m, p, o, b -> {
+                b.seed(seed);
+                if (epochs != null) {
+                  b.epochs(epochs);
+                }
+                return budget == null ? b : b.schedule(budget::fit);
+              });
+              Variant named = budget == null ? v
+                  : new Variant(v.name().isEmpty() ? budget.label() : v.name() + "@" + budget.label(), v.overrides());
+              cells.add(new Cell(m, named, seed, cellSpec, ClusterCompare.cellId(cellSpec, named.name(), teacher)));
+            }
           }
         }
       }
       if (sparkMaster != null) {
         return onCluster(host, cells, experiment, gridId, pw);
       }
+      // a re-run skips the cells that already have a finished run in the experiment (tag grid.cell)
+      java.util.Set<String> finished = tracking.off ? java.util.Set.of() : tracking.tracker(host).searchRuns(experiment).stream()
+          .filter(r -> "FINISHED".equals(r.status()) && r.tags().containsKey(ClusterCompare.CELL_TAG))
+          .map(r -> r.tags().get(ClusterCompare.CELL_TAG)).collect(java.util.stream.Collectors.toSet());
+      List<Cell> todo = cells.stream().filter(c -> !finished.contains(c.cellId())).toList();
+      if (todo.size() < cells.size()) {
+        pw.printf(Locale.ROOT, "compare: %d of %d cells already have a finished run in experiment '%s'; running the other %d%n",
+            cells.size() - todo.size(), cells.size(), experiment, todo.size());
+        pw.flush();
+      }
       ConsoleProgress console = new ConsoleProgress(common.quiet, System.out);
-      try (Progress.Task grid = console.start("compare " + cells.size() + " runs", cells.size())) {
-        for (Cell c : cells) {
+      try (Progress.Task grid = console.start("compare " + todo.size() + " runs", todo.size())) {
+        for (Cell c : todo) {
           String label = c.label();
           Path dir = out.resolve(c.dirName());
           Map<String, String> tags = new LinkedHashMap<>();
@@ -132,17 +158,39 @@ final class CompareCommand implements Callable<Integer> {
               label, DistillCommand.pct(r.lastAccuracy()), DistillCommand.pct(r.bestAccuracy()), r.synthesisMinutes(), r.kdMinutes()));
         }
       }
-      List<RunRecord> mine = tracking.tracker(host).searchRuns(experiment).stream()
-          .filter(r -> gridId.equals(r.tags().get("compare.grid"))).toList();
+      java.util.Set<String> ids = cells.stream().map(Cell::cellId).collect(java.util.stream.Collectors.toSet());
+      List<RunRecord> mine = tracking.off ? List.of() : tracking.tracker(host).searchRuns(experiment).stream()
+          .filter(r -> ids.contains(r.tags().get(ClusterCompare.CELL_TAG))).toList();
+      List<ResultsTable.Row> rows = ResultsTable.rows(mine);
       pw.println();
-      pw.print(ResultsTable.format(ResultsTable.rows(mine)));
+      pw.print(ResultsTable.format(rows));
       pw.println("experiment '" + experiment + "'; 'rgal runs --experiment " + experiment + "' prints all of its runs again");
       // one row per cell: each run's own peak RSS (reset at run start) shows growth across cells
       pw.println();
       ClusterCompare.printCells(pw, cells.stream().map(Cell::forTable).toList(), mine, Map.of());
+      if (!budgets.isEmpty()) {
+        budgetPlot(host, rows, experiment, gridId, pw);
+      }
       pw.flush();
     }
     return 0;
+  }
+
+  /** budget.png in --out, and in a tracked run of its own (tag rgal.summary=budget-plot) of the experiment. */
+  private void budgetPlot(PluginHost host, List<ResultsTable.Row> rows, String experiment, String gridId, PrintWriter pw) {
+    Path png = out.resolve("budget.png");
+    int lines = BudgetPlot.write(png, rows, "data budget: " + String.join(", ", methods) + " (" + experiment + ")");
+    pw.println();
+    pw.println("budget plot: " + png + " (" + lines + " lines, accuracy against images synthesised)");
+    if (!tracking.off) {
+      Map<String, String> tags = new LinkedHashMap<>();
+      tags.put("rgal.summary", "budget-plot");
+      tags.put("compare.grid", gridId);
+      tracking.tracked(host, experiment, "budget plot " + gridId, tags, run -> {
+        run.logArtifact(png, "");
+        return png;
+      });
+    }
   }
 
   /** One resolved grid cell; {@code cellId} (tag {@code grid.cell}) is stable across invocations. */

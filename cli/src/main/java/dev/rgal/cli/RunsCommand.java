@@ -1,12 +1,15 @@
 package dev.rgal.cli;
 
 import dev.rgal.kernel.plugin.PluginHost;
+import dev.rgal.kernel.run.BudgetPlot;
 import dev.rgal.kernel.run.ResultsTable;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code rgal runs}: the comparison table of an experiment, read from the tracking store alone. */
@@ -15,6 +18,9 @@ final class RunsCommand implements Callable<Integer> {
   @Mixin CommonOptions common;
   @Mixin TrackingOptions tracking;
   @Spec CommandSpec spec;
+
+  @Option(names = "--budget-plot", paramLabel = "PNG", description = "Also draw accuracy against images synthesised (log axis, one line per configuration) from the tracked runs into this file (replaced if it exists).")
+  java.nio.file.@Nullable Path budgetPlot;
 
   @Override
   public Integer call() {
@@ -29,6 +35,10 @@ final class RunsCommand implements Callable<Integer> {
         out.println("no finished runs in experiment '" + experimentName + "'");
       } else {
         out.print(ResultsTable.format(rows));
+      }
+      if (budgetPlot != null) {
+        int lines = BudgetPlot.write(budgetPlot, rows, "data budget (" + experimentName + ")");
+        out.println("budget plot: " + budgetPlot + " (" + lines + " lines)");
       }
       out.flush();
     }

@@ -11,7 +11,7 @@ import java.util.Map;
 
 /**
  * The comparison table of an experiment, built from the tracking store alone: one row per
- * configuration (method plus variant), mean ± std over its finished runs (seeds) of the last- and
+ * configuration (method plus variant) and data budget, mean ± std over its finished runs (seeds) of the last- and
  * best-epoch accuracy, synthesis and KD minutes, the data budget, the largest per-run peak RSS
  * ({@code final.peak_rss_mib}; "n/a" for runs that predate it), and the run ids; ranked by mean
  * last-epoch accuracy (the honest figure: best-epoch selection uses the test set).
@@ -33,11 +33,14 @@ public final class ResultsTable {
       }
       String method = r.tags().getOrDefault("method", r.params().getOrDefault("method", "?"));
       String variant = r.tags().get("variant");
-      groups.computeIfAbsent(variant == null || variant.isEmpty() ? method : method + " [" + variant + "]",
+      String cfg = variant == null || variant.isEmpty() ? method : method + " [" + variant + "]";
+      // one row per configuration and data budget: a budget sweep's cells differ only in the images
+      groups.computeIfAbsent(cfg + "\u0000" + r.params().getOrDefault(RunMetrics.DATA_BUDGET_IMAGES, ""),
           k -> new ArrayList<>()).add(r);
     }
     List<Row> rows = new ArrayList<>();
-    groups.forEach((cfg, unsorted) -> {
+    groups.forEach((key, unsorted) -> {
+      String cfg = key.substring(0, key.indexOf('\u0000'));
       List<RunRecord> list = new ArrayList<>(unsorted);
       list.sort(Comparator.comparing(r -> r.params().getOrDefault("seed", "")));
       double[] last = list.stream().mapToDouble(r -> r.metrics().get(RunMetrics.FINAL_LAST_ACCURACY)).toArray();
@@ -50,7 +53,9 @@ public final class ResultsTable {
           list.stream().map(r -> r.params().getOrDefault("seed", "?")).toList(),
           list.stream().map(RunRecord::runId).toList()));
     });
-    rows.sort(Comparator.comparingDouble(Row::lastMean).reversed());
+    // by data budget (images synthesised), then by accuracy: a sweep reads budget by budget
+    rows.sort(Comparator.comparingDouble((Row r) -> Double.isNaN(r.images()) ? Double.MAX_VALUE : r.images())
+        .thenComparing(Comparator.comparingDouble(Row::lastMean).reversed()));
     return rows;
   }
 
@@ -59,10 +64,14 @@ public final class ResultsTable {
     StringBuilder sb = new StringBuilder();
     sb.append("| rank | configuration | runs (seeds) | last acc % (mean ± std) | best acc % (mean ± std) | synth min | KD min | images | peak RSS MiB | run ids |\n");
     sb.append("|---|---|---|---|---|---|---|---|---|---|\n");
-    int rank = 1;
+    int rank = 0;
+    double budget = Double.NaN;
     for (Row r : rows) {
+      // ranks restart at each data budget
+      rank = Double.compare(r.images(), budget) == 0 ? rank + 1 : 1;
+      budget = r.images();
       sb.append(String.format(Locale.ROOT, "| %d | %s | %d (%s) | %.2f ± %.2f | %.2f ± %.2f | %.2f | %.2f | %.0f | %s | %s |%n",
-          rank++, r.configuration(), r.runs(), String.join(",", r.seeds()), 100 * r.lastMean(), 100 * r.lastStd(),
+          rank, r.configuration(), r.runs(), String.join(",", r.seeds()), 100 * r.lastMean(), 100 * r.lastStd(),
           100 * r.bestMean(), 100 * r.bestStd(), r.synthesisMinutes(), r.kdMinutes(), r.images(),
           Double.isNaN(r.peakRssMiB()) ? "n/a" : String.format(Locale.ROOT, "%.0f", r.peakRssMiB()),
           String.join(" ", r.runIds().stream().map(id -> id.length() > 8 ? id.substring(0, 8) : id).toList())));

@@ -40,4 +40,23 @@ class ResultsTableTest {
     assertTrue(table.contains("| 1200 | c0 c1 |"), table);
     assertTrue(table.contains("| n/a | r0 |"), table);
   }
+
+  private static RunRecord budgetRun(String id, String method, String seed, int images, double last) {
+    return new RunRecord(id, method + "-" + seed, "FINISHED", Map.of("seed", seed, "dataBudget.images", String.valueOf(images)),
+        Map.of("final.last_accuracy", last, "final.images_synthesized", (double) images), Map.of("method", method));
+  }
+
+  @Test
+  void aBudgetSweepGetsOneRowPerMethodAndBudgetSortedByImagesWithRanksPerBudget() {
+    List<ResultsTable.Row> rows = ResultsTable.rows(List.of(
+        budgetRun("a", "fast", "0", 16128, 0.79), budgetRun("b", "fast", "1", 16128, 0.81),
+        budgetRun("c", "fast", "0", 3993, 0.70), budgetRun("d", "fast+rgal", "0", 3993, 0.72),
+        budgetRun("e", "fast+rgal", "0", 16128, 0.78)));
+    assertEquals(List.of("fast+rgal@3993", "fast@3993", "fast@16128", "fast+rgal@16128"),
+        rows.stream().map(r -> r.configuration() + "@" + (int) r.images()).toList());
+    assertEquals(0.80, rows.get(2).lastMean(), 1e-12, "the two seeds of fast at 16k are one row");
+    String table = ResultsTable.format(rows);
+    List<String> ranks = table.lines().skip(2).map(l -> l.split("\\|")[1].trim()).toList();
+    assertEquals(List.of("1", "2", "1", "2"), ranks, "ranks restart at each budget: " + table);
+  }
 }
