@@ -1,24 +1,16 @@
 package dev.rgal.it;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 
-/** A small real teacher, trained once per test JVM through the command line. */
+/**
+ * The test kit's small real teacher ({@link dev.rgal.testkit.TinyTeacher}), trained once per test
+ * JVM, and the command-line overrides that shrink a preset to seconds.
+ */
 final class TinyTeacher {
-  private static Path dir;
-
   private TinyTeacher() {}
 
-  static synchronized Path get() throws Exception {
-    if (dir == null) {
-      Path work = Files.createTempDirectory("rgal-it");
-      Cli.Result r = Cli.run(work, "teacher", "--epochs", "1", "--limit", "6000", "--out", "teacher", "--quiet", "--no-tracking");
-      if (r.exit() != 0) {
-        throw new IllegalStateException("teacher training failed: " + r.err());
-      }
-      dir = work.resolve("teacher");
-    }
-    return dir;
+  static Path get() {
+    return dev.rgal.testkit.TinyTeacher.lenet5bn();
   }
 
   /** Overrides that shrink a preset to seconds (for a synthesizer with a {@code gSteps} option). */

@@ -21,6 +21,10 @@ import dev.rgal.api.training.StudentTermFactory
 import dev.rgal.api.training.StudentTrainer
 import dev.rgal.api.training.StudentTrainerFactory
 import dev.rgal.api.training.TrainingSummary
+import dev.rgal.testkit.DistilledRun
+import dev.rgal.testkit.Learning
+import dev.rgal.testkit.PluginHarness
+import dev.rgal.testkit.TinyTeacher
 import dev.rgal.toolkit.train.KdTrainer
 import java.nio.file.Path
 import dev.rgal.api.options.Option
@@ -84,3 +88,11 @@ class KotlinGuidePlugin : DfkdPlugin {
     })
   }
 }
+
+/** Testing a plugin with the test kit: a short real run of `method` whose student must reach `minAccuracy`. */
+fun studentLearns(method: String, overrides: Map<String, String>, runDir: Path, minAccuracy: Double): DistilledRun =
+    PluginHarness.open().use { h ->
+      val run = h.distill(TinyTeacher.lenet5bn(), h.spec(method, overrides), runDir)
+      Learning.assertStudentLearns(run, minAccuracy)
+      run
+    }

@@ -16,9 +16,13 @@ import org.junit.jupiter.api.Assertions.assertEquals
 import org.junit.jupiter.api.Assertions.assertNotNull
 import org.junit.jupiter.api.Assertions.assertNull
 import org.junit.jupiter.api.Test
+import org.junit.jupiter.api.io.TempDir
 
 /** The Kotlin plugin of docs/plugin-guide.md binds its names and its components behave. */
 class GuideSnippetsTest {
+  @TempDir
+  lateinit var tmp: Path
+
   @Suppress("UNCHECKED_CAST")
   private fun <T> registry(module: com.google.inject.Module, type: Class<T>): Map<String, T> =
       Guice.createInjector(module).getInstance(Key.get(Types.mapOf(String::class.java, type))) as Map<String, T>
@@ -47,5 +51,15 @@ class GuideSnippetsTest {
       val step = StudentStep(m.zeros(Shape(2, 1, 2, 2)), features(teacher), features(student), false, 0, 0)
       assertEquals((0f + 4f + 0f + 9f) / 4, LogitL2Term().loss(step).getFloat(), 1e-6f)
     }
+  }
+
+  @Test
+  fun `the test kit snippet runs a real distillation and checks the student`() {
+    val overrides = mapOf(
+        "schedule.epochs" to "2", "schedule.kdStepsPerEpoch" to "20", "trainer.settings.batchSize" to "64",
+        "schedule.synthesisBatchSize" to "64", "schedule.warmupCalls" to "1", "synthesizer.settings.gSteps" to "3")
+    val run = studentLearns("fast", overrides, tmp.resolve("run"), 0.15)
+    assertEquals(2, run.epochs().size)
+    assertEquals(3 * 64, run.imagesSynthesised())
   }
 }

@@ -16,62 +16,41 @@ import dev.rgal.api.TermSpec;
 import dev.rgal.api.WeightedTerm;
 import dev.rgal.api.options.OptionValues;
 import dev.rgal.api.options.Options;
-import dev.rgal.api.training.StudentContext;
 import dev.rgal.api.training.StudentTerm;
 import dev.rgal.api.training.StudentTrainer;
-import dev.rgal.api.training.StudentTrainerFactory;
 import dev.rgal.api.training.TrainingSummary;
-import dev.rgal.toolkit.data.Datasets;
-import dev.rgal.toolkit.data.ImageDataset;
+import dev.rgal.testkit.DistilledRun;
+import dev.rgal.testkit.Learning;
+import dev.rgal.testkit.PluginHarness;
+import dev.rgal.testkit.TinyTeacher;
+import dev.rgal.testkit.Workbench;
 import dev.rgal.toolkit.data.InMemoryDataPool;
-import dev.rgal.kernel.plugin.PluginHost;
-import dev.rgal.toolkit.progress.Progress;
-import dev.rgal.kernel.run.DistillRequest;
-import dev.rgal.kernel.run.DistillResult;
-import dev.rgal.kernel.run.Distiller;
-import dev.rgal.kernel.run.SpecValidator;
-import dev.rgal.toolkit.teacher.LoadedTeacher;
-import dev.rgal.toolkit.teacher.TeacherRecipe;
-import dev.rgal.toolkit.teacher.TeacherStore;
-import dev.rgal.toolkit.teacher.TeacherTrainer;
 import dev.rgal.toolkit.train.KdTrainer;
-import dev.rgal.toolkit.zoo.Zoo;
-import dev.rgal.toolkit.zoo.ZooNet;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** RGAL's components wired into real runs. */
 class RgalComponentsTest {
-  static Path teacherDir;
   @TempDir Path tmp;
-
-  @BeforeAll
-  static void trainTeacher() throws Exception {
-    teacherDir = Files.createTempDirectory("rgal-teacher").resolve("t");
-    TeacherTrainer.train(new TeacherTrainer.Request("fashion-mnist", null, "lenet5-bn",
-        TeacherRecipe.fashionMnistDefault().withEpochs(1), teacherDir, false, 6000), Zoo.factories(), Progress.silent(), e -> {});
-  }
 
   @Test
   void theRgalTrainersDefaultTermsAreWrittenIntoTheSpecUnlessItNamesOne() {
-    try (PluginHost host = PluginHost.discover(); Distiller d = new Distiller(host, Progress.silent())) {
-      RunSpec alone = d.spec("plain", null, Map.of("trainer.name", "rgal"));
+    try (PluginHarness h = PluginHarness.open()) {
+      RunSpec alone = h.spec("plain", Map.of("trainer.name", "rgal"));
       assertEquals(List.of("rgal-relation 0.1 {precision=reproduce}", "rgal-cd 0.1 {}"), alone.studentTerms().stream()
           .map(t -> t.name() + " " + t.weight() + " " + t.settings().values()).toList());
-      assertEquals(alone.trainer().settings(), d.spec("plain", null, Map.of()).trainer().settings(),
+      assertEquals(alone.trainer().settings(), h.spec("plain", Map.of()).trainer().settings(),
           "the rgal trainer takes the kd options, carried over");
       // naming one of them, even switched off, is the user's choice: nothing is added
-      RunSpec ablated = d.spec("plain", null, Map.of("trainer.name", "rgal", "studentTerms.rgal-cd.weight", "0"));
+      RunSpec ablated = h.spec("plain", Map.of("trainer.name", "rgal", "studentTerms.rgal-cd.weight", "0"));
       assertEquals(List.of("rgal-cd"), ablated.studentTerms().stream().map(TermSpec::name).toList());
       // and a typo in one of its options is caught like any other
-      DfkdException e = assertThrows(DfkdException.class, () -> d.spec("plain+rgal", null,
+      DfkdException e = assertThrows(DfkdException.class, () -> h.spec("plain+rgal",
           Map.of("studentTerms.rgal-relation.settings.precison", "well-defined")));
       assertTrue(e.getMessage().contains("did you mean precision?"), e.getMessage());
     }
@@ -79,9 +58,9 @@ class RgalComponentsTest {
 
   @Test
   void extensionAddsBothComponentsAndLeavesTheBaseAlone() {
-    try (PluginHost host = PluginHost.discover(); Distiller d = new Distiller(host, Progress.silent())) {
-      RunSpec base = d.spec("plain", null, Map.of());
-      RunSpec plus = d.spec("plain+rgal", null, Map.of());
+    try (PluginHarness h = PluginHarness.open()) {
+      RunSpec base = h.spec("plain", Map.of());
+      RunSpec plus = h.spec("plain+rgal", Map.of());
       assertEquals("plain+rgal", plus.method());
       assertEquals(base.synthesizer(), plus.synthesizer());
       assertEquals(base.schedule(), plus.schedule());
@@ -92,7 +71,7 @@ class RgalComponentsTest {
       assertEquals("2", synth.settings().values().get("startLayer"));
       assertEquals("rgal", plus.trainer().name());
       assertEquals(List.of("rgal-relation", "rgal-cd"), plus.studentTerms().stream().map(TermSpec::name).toList());
-      RunSpec released = d.spec("rgal", null, Map.of());
+      RunSpec released = h.spec("rgal", Map.of());
       assertEquals("rgal", released.synthesizer().name());
       assertTrue(released.synthesisTerms().stream().noneMatch(t -> t.name().equals("cmi-contrastive")));
     }
@@ -100,19 +79,17 @@ class RgalComponentsTest {
 
   @Test
   void studentRelationLossFallsAndCdAdaptersLearn() throws Exception {
-    try (PluginHost host = PluginHost.discover(); NDManager run = NDManager.newBaseManager()) {
-      Engine.getInstance().setRandomSeed(1);
-      LoadedTeacher teacher = TeacherStore.load(teacherDir, Zoo.factories(), run);
-      ZooNet student = Zoo.create("lenet5-half-bn", run, 1, 32, 32, 10);
-      RunSpec spec = new Distiller(host, Progress.silent()).spec("plain+rgal", null,
-          Map.of("schedule.kdStepsPerEpoch", "15", "trainer.settings.batchSize", "128"));
-      SpecValidator validator = new SpecValidator(host);
-      ComponentRequest req = new ComponentRequest(
-          validator.options(Registry.STUDENT_TRAINERS, "rgal", spec.trainer().settings(), "trainer"),
-          spec.seed(), teacher.net().info(), student.info(), teacher.metadata().dataSpec(), run);
+    Engine.getInstance().setRandomSeed(1);
+    try (PluginHarness h = PluginHarness.open(); Workbench bench = Workbench.withTinyTeacher("lenet5-half-bn")) {
+      NDManager run = bench.manager();
+      RunSpec spec = h.spec("plain+rgal", Map.of("schedule.kdStepsPerEpoch", "15", "trainer.settings.batchSize", "128"));
+      TermSpec relationSpec = spec.studentTerms().get(0);
+      assertEquals("rgal-relation", relationSpec.name());
+      ComponentRequest req = h.request(Registry.STUDENT_TRAINERS, "rgal", spec.trainer().settings(), "trainer",
+          bench, spec.seed());
       List<WeightedTerm<StudentTerm>> terms = new ArrayList<>();
-      RelationStudentTerm relation = new RelationStudentTerm(req.withOptions(
-          validator.options(Registry.STUDENT_TERMS, "rgal-relation", spec.studentTerms().get(0).settings(), "studentTerms.rgal-relation")));
+      RelationStudentTerm relation = new RelationStudentTerm(req.withOptions(h.options(Registry.STUDENT_TERMS,
+          "rgal-relation", relationSpec.settings(), "studentTerms.rgal-relation")));
       ChannelDistillationTerm cd = new ChannelDistillationTerm(req.withOptions(OptionValues.defaults(Options.none())));
       terms.add(new WeightedTerm<>("rgal-relation", 0.1, relation));
       terms.add(new WeightedTerm<>("rgal-cd", 0.1, cd));
@@ -120,21 +97,14 @@ class RgalComponentsTest {
       for (Block b : cd.trainableBlocks()) {
         KdTrainer.trainable(b).forEach(a -> adapterBefore.add(a.toFloatArray()));
       }
-      StudentTrainer trainer = host.require(Registry.STUDENT_TRAINERS, StudentTrainerFactory.class, "rgal").create(req, student, terms);
+      StudentTrainer trainer = h.trainer(spec, bench, terms);
       // the pool: images the trainer has never seen labels of (un-augmented test images)
-      ImageDataset images = Datasets.open("fashion-mnist", null, Datasets.Split.TEST).take(512);
-      try (InMemoryDataPool pool = InMemoryDataPool.open(tmp.resolve("pool.bin"), teacher.metadata().dataSpec(), spec.kdAugmentation())) {
-        int[] all = new int[512];
-        for (int i = 0; i < all.length; i++) {
-          all[i] = i;
-        }
-        try (NDManager m = run.newSubManager()) {
-          pool.add(images.batch(m, all).get(0));
-        }
+      try (InMemoryDataPool pool = bench.realImagePool(tmp.resolve("pool.bin"), 512, spec.kdAugmentation())) {
         List<Double> relationLoss = new ArrayList<>();
         for (int epoch = 0; epoch < 4; epoch++) {
           try (NDManager em = run.newSubManager()) {
-            TrainingSummary s = trainer.trainEpoch(new StudentContext(teacher.net(), student, pool, terms, epoch, 4, spec.schedule().kdStepsPerEpoch(), em, new Random(epoch)));
+            TrainingSummary s = trainer.trainEpoch(bench.studentContext(pool, terms, epoch, 4,
+                spec.schedule().kdStepsPerEpoch(), em, new Random(epoch)));
             relationLoss.add(s.meanLosses().get("rgal-relation"));
             assertTrue(s.meanLosses().containsKey("rgal-cd"));
           }
@@ -159,12 +129,11 @@ class RgalComponentsTest {
 
   @Test
   void rgalOnABaseMethodRunsEndToEnd() {
-    try (PluginHost host = PluginHost.discover(); Distiller d = new Distiller(host, Progress.silent())) {
-      DistillResult r = d.run(new DistillRequest(teacherDir, d.spec("plain+rgal", null, Map.of()),
-          Path.of("/usr/share/datasets/fashion-mnist"), tmp.resolve("run"), false, null));
-      assertTrue(r.lastAccuracy() > 0.25, "student accuracy " + r.lastAccuracy());
-      assertTrue(r.history().get(1).losses().containsKey("synth.rgal-relation"), r.history().get(1).losses().toString());
-      assertTrue(Double.isFinite(r.history().get(1).losses().get("rgal-relation")));
+    try (PluginHarness h = PluginHarness.open()) {
+      DistilledRun r = h.distill(TinyTeacher.lenet5bn(), h.spec("plain+rgal", Map.of()), tmp.resolve("run"));
+      Learning.assertStudentLearns(r, 0.25);
+      assertTrue(r.epochs().get(1).losses().containsKey("synth.rgal-relation"), r.epochs().get(1).losses().toString());
+      assertTrue(Double.isFinite(r.epochs().get(1).losses().get("rgal-relation")));
     }
   }
 }

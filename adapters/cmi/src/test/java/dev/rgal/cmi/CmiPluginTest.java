@@ -17,8 +17,7 @@ import dev.rgal.api.model.NetInfo;
 import dev.rgal.api.options.OptionValues;
 import dev.rgal.api.synthesis.SynthesisTermFactory;
 import dev.rgal.api.synthesis.SynthesizerFactory;
-import dev.rgal.kernel.plugin.PluginHost;
-import dev.rgal.kernel.run.MethodResolver;
+import dev.rgal.testkit.PluginHarness;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -27,14 +26,15 @@ import org.junit.jupiter.api.Test;
 class CmiPluginTest {
   @Test
   void discoveryListsTheCmiNamesAndTheDefaultPresetResolves() {
-    try (PluginHost host = PluginHost.discover()) {
-      assertTrue(host.plugins().stream().anyMatch(p -> p.toString().contains("cmi")), host.plugins().toString());
+    try (PluginHarness host = PluginHarness.open()) {
+      assertTrue(host.pluginIds().contains("cmi"), host.plugins().toString());
+      assertEquals("cmi", host.ownerOf(Registry.SYNTHESIS_TERMS, "cmi-contrastive"));
       assertTrue(host.registry(Registry.METHODS, MethodDefinition.class).containsKey("cmi"));
       assertTrue(host.registry(Registry.SYNTHESIZERS, SynthesizerFactory.class).containsKey("cmi"));
       assertTrue(host.registry(Registry.SYNTHESIS_TERMS, SynthesisTermFactory.class).containsKey("cmi-contrastive"));
       assertEquals("fmnist-lenet5-cmi", host.require(Registry.METHODS, MethodDefinition.class, "cmi").defaultPreset());
 
-      RunSpec spec = new MethodResolver(host).resolve("cmi", null, Map.of());
+      RunSpec spec = host.spec("cmi", Map.of());
       assertEquals("cmi", spec.method());
       assertEquals("cmi", spec.synthesizer().name());
       TermSpec cr = spec.synthesisTerms().stream().filter(t -> t.name().equals("cmi-contrastive")).findFirst().orElseThrow();

@@ -10,9 +10,7 @@ import dev.rgal.api.MethodPreset;
 import dev.rgal.api.RunSpec;
 import dev.rgal.api.TermSpec;
 import dev.rgal.api.synthesis.SynthesizerFactory;
-import dev.rgal.kernel.plugin.PluginHost;
-import dev.rgal.kernel.plugin.PluginInfo;
-import dev.rgal.kernel.run.MethodResolver;
+import dev.rgal.testkit.PluginHarness;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -21,17 +19,15 @@ import org.junit.jupiter.api.Test;
 class DeepInversionPluginTest {
   @Test
   void synthesizerMethodAndPresetAreDiscoverable() {
-    try (PluginHost host = PluginHost.discover()) {
-      assertTrue(host.plugins().stream().map(PluginInfo::id).toList().contains("deepinversion"));
+    try (PluginHarness host = PluginHarness.open()) {
+      assertTrue(host.pluginIds().contains("deepinversion"));
       assertNotNull(host.registry(Registry.SYNTHESIZERS, SynthesizerFactory.class).get("deepinversion"));
-      PluginInfo owner = host.ownerOf(Registry.SYNTHESIZERS, "deepinversion");
-      assertNotNull(owner);
-      assertEquals("deepinversion", owner.id());
+      assertEquals("deepinversion", host.ownerOf(Registry.SYNTHESIZERS, "deepinversion"));
       MethodDefinition m = host.require(Registry.METHODS, MethodDefinition.class, "deepinversion");
       assertEquals("fmnist-lenet5-deepinversion", m.defaultPreset());
       assertNotNull(host.require(Registry.PRESETS, MethodPreset.class, "fmnist-lenet5-deepinversion"));
 
-      RunSpec spec = new MethodResolver(host).resolve("deepinversion", null, Map.of());
+      RunSpec spec = host.spec("deepinversion", Map.of());
       assertEquals("deepinversion", spec.method());
       assertEquals("deepinversion", spec.synthesizer().name());
       assertEquals(200, Integer.parseInt(spec.synthesizer().settings().values().get("gSteps")));

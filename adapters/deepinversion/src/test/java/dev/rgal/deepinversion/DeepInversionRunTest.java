@@ -4,16 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.rgal.api.RunSpec;
-import dev.rgal.kernel.plugin.PluginHost;
-import dev.rgal.toolkit.progress.Progress;
-import dev.rgal.kernel.run.DistillRequest;
-import dev.rgal.kernel.run.DistillResult;
-import dev.rgal.kernel.run.Distiller;
-import dev.rgal.kernel.run.EpochReport;
-import dev.rgal.kernel.run.MethodResolver;
+import dev.rgal.testkit.DistilledRun;
+import dev.rgal.testkit.EpochResult;
+import dev.rgal.testkit.Learning;
+import dev.rgal.testkit.PluginHarness;
+import dev.rgal.testkit.TinyTeacher;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -24,25 +20,21 @@ class DeepInversionRunTest {
 
   @Test
   void studentTrainedOnDeepInversionImagesAloneBeatsChance() {
-    try (PluginHost host = PluginHost.discover()) {
-      RunSpec spec = new MethodResolver(host).resolve("deepinversion", null, Map.of(
+    try (PluginHarness host = PluginHarness.open()) {
+      RunSpec spec = host.spec("deepinversion", Map.of(
           "schedule.epochs", "2",
           "schedule.kdStepsPerEpoch", "25",
           "trainer.settings.batchSize", "128",
           "schedule.synthesisBatchSize", "128",
           "synthesizer.settings.gSteps", "30"));
-      List<EpochReport> seen = new ArrayList<>();
-      DistillResult r = new Distiller(host, Progress.silent()).run(
-          new DistillRequest(Teachers.lenet5bn(), spec, Teachers.FASHION_MNIST, tmp.resolve("run"), false, null),
-          seen::add);
-      assertEquals(2, seen.size());
-      assertEquals(2 * 128, r.imagesSynthesized(), "no warm-up calls, one call per epoch");
+      DistilledRun r = host.distill(TinyTeacher.lenet5bn(), spec, tmp.resolve("run"));
+      assertEquals(2, r.epochs().size());
+      assertEquals(2 * 128, r.imagesSynthesised(), "no warm-up calls, one call per epoch");
       // the competition term was active and driven by the student in every call
-      for (EpochReport e : seen) {
+      for (EpochResult e : r.epochs()) {
         assertTrue(e.losses().containsKey("synth.adi") && e.losses().get("synth.adi") < 0, e.losses().toString());
       }
-      assertTrue(r.lastAccuracy() > 0.2, "student accuracy on the real test set " + r.lastAccuracy()
-          + " (teacher " + r.teacherAccuracy() + ")");
+      Learning.assertStudentLearns(r, 0.2);
     }
   }
 }

@@ -8,24 +8,18 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDManager;
-import dev.rgal.api.ComponentRequest;
-import dev.rgal.api.DataSpec;
 import dev.rgal.api.DfkdException;
 import dev.rgal.api.RunSpec;
 import dev.rgal.api.Settings;
 import dev.rgal.api.WeightedTerm;
-import dev.rgal.api.model.FeatureNet;
 import dev.rgal.api.options.OptionValues;
 import dev.rgal.api.synthesis.SynthesisContext;
 import dev.rgal.api.synthesis.SynthesisTerm;
 import dev.rgal.api.synthesis.SyntheticBatch;
-import dev.rgal.toolkit.data.Datasets;
+import dev.rgal.testkit.PluginHarness;
+import dev.rgal.testkit.Workbench;
 import dev.rgal.toolkit.loss.BnStatisticsTerm;
 import dev.rgal.toolkit.loss.SimpleTerms;
-import dev.rgal.kernel.plugin.PluginHost;
-import dev.rgal.kernel.run.MethodResolver;
-import dev.rgal.toolkit.teacher.TeacherStore;
-import dev.rgal.toolkit.zoo.Zoo;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -36,37 +30,32 @@ import org.junit.jupiter.api.Test;
 
 /** One synthesis call at a time on a real (small) teacher and an untrained student. */
 class DeepInversionSynthesizerTest {
-  static final DataSpec DATA = Datasets.dataSpec("fashion-mnist");
+  static Workbench bench;
   static NDManager root;
-  static FeatureNet teacher;
-  static FeatureNet student;
   static RunSpec spec;
 
   @BeforeAll
   static void load() {
-    root = NDManager.newBaseManager();
-    teacher = TeacherStore.load(Teachers.lenet5bn(), Zoo.factories(), root).net();
-    student = Zoo.factory("lenet5-half-bn").create(root, DATA.channels(), DATA.height(), DATA.width(), DATA.numClasses());
-    try (PluginHost host = PluginHost.discover()) {
-      spec = new MethodResolver(host).resolve("deepinversion", null, Map.of());
+    bench = Workbench.withTinyTeacher();
+    root = bench.manager();
+    try (PluginHarness host = PluginHarness.open()) {
+      spec = host.spec("deepinversion", Map.of());
     }
   }
 
   @AfterAll
   static void free() {
-    student.close();
-    teacher.close();
-    root.close();
+    bench.close();
   }
 
   static DeepInversionSynthesizer synthesizer(Settings s, DeepInversionSynthesizer.IterationListener l) {
     OptionValues options = OptionValues.parse(DeepInversionSynthesizer.OPTIONS, "synthesizer 'deepinversion'",
         "synthesizer.settings", s.values());
-    return new DeepInversionSynthesizer(new ComponentRequest(options, spec.seed(), teacher.info(), student.info(), DATA, root), l);
+    return new DeepInversionSynthesizer(bench.request(options, spec.seed()), l);
   }
 
   static SynthesisContext context(List<WeightedTerm<SynthesisTerm>> terms, int batch, NDManager call) {
-    return new SynthesisContext(teacher, student, terms, DATA, batch, 1, false, call, new Random(11));
+    return bench.synthesisContext(terms, batch, call, new Random(11));
   }
 
   /** The preset's non-zero terms: 10·bn + 1·onehot + 1·adi + 2.5e-5·tv-l2. */

@@ -6,21 +6,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import dev.rgal.api.ComponentRequest;
-import dev.rgal.api.DataSpec;
 import dev.rgal.api.RunSpec;
 import dev.rgal.api.Settings;
 import dev.rgal.api.WeightedTerm;
-import dev.rgal.api.model.FeatureNet;
 import dev.rgal.api.options.OptionValues;
-import dev.rgal.api.synthesis.SynthesisContext;
 import dev.rgal.api.synthesis.SynthesisTerm;
-import dev.rgal.toolkit.data.Datasets;
+import dev.rgal.testkit.PluginHarness;
+import dev.rgal.testkit.Workbench;
 import dev.rgal.toolkit.loss.BnStatisticsTerm;
 import dev.rgal.toolkit.loss.SimpleTerms;
-import dev.rgal.kernel.plugin.PluginHost;
-import dev.rgal.kernel.run.MethodResolver;
-import dev.rgal.toolkit.zoo.Zoo;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -30,23 +24,21 @@ import org.junit.jupiter.api.Test;
 class MetaGradientTest {
   @Test
   void oneCallMovesEveryMetaWeightByTheFirstAdamStep() {
-    DataSpec data = Datasets.dataSpec("fashion-mnist");
     Engine.getInstance().setRandomSeed(3);
     double metaLr = 1e-2;
-    try (NDManager root = NDManager.newBaseManager();
-        PluginHost host = PluginHost.discover()) {
-      FeatureNet teacher = Zoo.factory("lenet5-bn").create(root, 1, 32, 32, 10);
-      FeatureNet student = Zoo.factory("lenet5-half-bn").create(root, 1, 32, 32, 10);
-      RunSpec spec = new MethodResolver(host).resolve("fast", null, Map.of());
-      FastSynthesizer s = new FastSynthesizer(new ComponentRequest(
+    try (Workbench bench = Workbench.untrained("lenet5-bn", "lenet5-half-bn");
+        PluginHarness host = PluginHarness.open()) {
+      NDManager root = bench.manager();
+      RunSpec spec = host.spec("fast", Map.of());
+      FastSynthesizer s = new FastSynthesizer(bench.request(
           OptionValues.parse(FastSynthesizer.OPTIONS, "synthesizer 'fast'", "",
               Settings.of(Map.of("gSteps", 3, "ngf", 8, "metaLr", metaLr)).values()),
-          spec.seed(), teacher.info(), student.info(), data, root));
+          spec.seed()));
       List<float[]> before = s.metaWeights().stream().map(NDArray::toFloatArray).toList();
       try (NDManager call = root.newSubManager()) {
         List<WeightedTerm<SynthesisTerm>> terms = List.of(new WeightedTerm<>("bn", 10, BnStatisticsTerm.plain(call)),
             new WeightedTerm<>("onehot", 1, SimpleTerms.oneHot()));
-        s.synthesize(new SynthesisContext(teacher, student, terms, data, 16, 1, true, call, new Random(1)));
+        s.synthesize(bench.synthesisContext(terms, 16, 1, true, call, new Random(1)));
       }
       List<NDArray> after = s.metaWeights();
       int moved = 0;
@@ -68,8 +60,6 @@ class MetaGradientTest {
       assertTrue(moved > 0.9 * total, moved + " of " + total + " meta weights took a full first Adam step");
       assertEquals(before.size(), after.size());
       s.close();
-      teacher.close();
-      student.close();
     }
   }
 }

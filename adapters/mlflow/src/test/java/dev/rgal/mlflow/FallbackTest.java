@@ -2,7 +2,6 @@ package dev.rgal.mlflow;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -13,7 +12,7 @@ import dev.rgal.api.tracking.RunStatus;
 import dev.rgal.api.tracking.RunTracker;
 import dev.rgal.api.tracking.TrackedRun;
 import dev.rgal.api.tracking.TrackerConfig;
-import dev.rgal.kernel.tracking.SqliteTracker;
+import dev.rgal.testkit.TestTrackers;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -37,8 +36,9 @@ class FallbackTest {
   void unreachableServerFallsBackToTheEmbeddedStoreWithOneWarning() throws Exception {
     Path store = tmp.resolve("local/mlflow.db");
     RunTracker t = MlflowTrackerFactory.fromEnvironment().withWarnings(warnings::add)
-        .create(new TrackerConfig(deadUri(), store, false, () -> SqliteTracker.open(store)));
-    SqliteTracker local = assertInstanceOf(SqliteTracker.class, t);
+        .create(new TrackerConfig(deadUri(), store, false, () -> TestTrackers.embedded(store)));
+    assertTrue(TestTrackers.isEmbedded(t), "the embedded store, not " + t.getClass().getName());
+    RunTracker local = t;
     assertEquals(1, warnings.size());
     assertTrue(warnings.get(0).contains(store.toAbsolutePath().toString()), warnings.get(0));
     assertTrue(warnings.get(0).contains("unreachable"), warnings.get(0));
@@ -66,7 +66,7 @@ class FallbackTest {
     String uri = deadUri();
     Path store = tmp.resolve("runs.db");
     MlflowServerTracker t = MlflowServerTracker.connect(
-        new TrackerConfig(uri, store, false, () -> SqliteTracker.open(store)),
+        new TrackerConfig(uri, store, false, () -> TestTrackers.embedded(store)),
         new BasicMlflowHostCreds(uri), warnings::add, Duration.ofSeconds(1));
     try (TrackedRun run = t.start(new RunStart("e", "r", Map.of()))) {
       run.logParams(Map.of("a", "1"));
@@ -75,7 +75,7 @@ class FallbackTest {
       assertTrue(warnings.get(0).contains(run.runId()) && warnings.get(0).contains(
           store.toAbsolutePath().toString()), warnings.get(0));
     }
-    assertEquals("1", SqliteTracker.open(store).searchRuns("e").get(0).params().get("a"));
+    assertEquals("1", TestTrackers.embedded(store).searchRuns("e").get(0).params().get("a"));
 
     MlflowServerTracker required = MlflowServerTracker.connect(
         new TrackerConfig(uri, tmp.resolve("other"), true), new BasicMlflowHostCreds(uri),

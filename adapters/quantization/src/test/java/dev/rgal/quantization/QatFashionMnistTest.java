@@ -5,15 +5,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import dev.rgal.api.DataSpec;
+import dev.rgal.testkit.FashionMnist;
+import dev.rgal.testkit.TinyTeacher;
 import dev.rgal.toolkit.data.Datasets;
 import dev.rgal.toolkit.data.ImageDataset;
 import dev.rgal.toolkit.data.Normalization;
-import dev.rgal.toolkit.progress.Progress;
 import dev.rgal.toolkit.teacher.Evaluation;
 import dev.rgal.toolkit.teacher.LoadedTeacher;
-import dev.rgal.toolkit.teacher.TeacherRecipe;
 import dev.rgal.toolkit.teacher.TeacherStore;
-import dev.rgal.toolkit.teacher.TeacherTrainer;
 import dev.rgal.toolkit.zoo.Zoo;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -21,26 +20,21 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
- * PTQ and QAT-KD on real Fashion-MNIST (/usr/share/datasets/fashion-mnist): a small LeNet-5-BN
- * teacher trained here on the first 6,000 training images, calibration on 256 other training
+ * PTQ and QAT-KD on real Fashion-MNIST (/usr/share/datasets/fashion-mnist): the test kit's small
+ * LeNet-5-BN teacher (trained on the first 6,000 training images), calibration on 256 other training
  * images, QAT-KD (KD only, no labels) on training images the teacher never saw, accuracy on the
  * 10,000 test images.
  */
 class QatFashionMnistTest {
-  @TempDir Path dir;
-
   @Test
   void qatKdRaisesW4A4AccuracyAbovePtq() {
     long t0 = System.nanoTime();
-    Path teacherDir = dir.resolve("teacher");
-    TeacherTrainer.train(new TeacherTrainer.Request("fashion-mnist", null, "lenet5-bn",
-        TeacherRecipe.fashionMnistDefault().withEpochs(1), teacherDir, false, 6000), Zoo.factories(), Progress.silent(), e -> {});
-    ImageDataset train = Datasets.open("fashion-mnist", null, Datasets.Split.TRAIN);
-    ImageDataset test = Datasets.open("fashion-mnist", null, Datasets.Split.TEST);
-    DataSpec spec = Datasets.dataSpec("fashion-mnist");
+    Path teacherDir = TinyTeacher.lenet5bn();
+    ImageDataset train = Datasets.open("fashion-mnist", FashionMnist.DIR, Datasets.Split.TRAIN);
+    ImageDataset test = FashionMnist.test();
+    DataSpec spec = FashionMnist.spec();
     Normalization norm = Normalization.of(spec);
     StringBuilder report = new StringBuilder();
     try (NDManager root = NDManager.newBaseManager()) {

@@ -11,6 +11,8 @@ import ai.djl.ndarray.NDManager;
 import com.oracle.labs.mlrg.olcut.provenance.Provenance;
 import com.oracle.labs.mlrg.olcut.provenance.ProvenanceUtil;
 import dev.rgal.api.DfkdException;
+import dev.rgal.testkit.FashionMnist;
+import dev.rgal.testkit.TinyTeacher;
 import dev.rgal.toolkit.data.ImageDataset;
 import dev.rgal.toolkit.data.Normalization;
 import dev.rgal.toolkit.teacher.Evaluation;
@@ -53,8 +55,8 @@ class DfkdTribuoModelTest {
 
   @Test
   void tribuoPredictionsEqualEnginePredictionsOnRealImages() {
-    Path dir = Fixtures.teacher();
-    ImageDataset test = Fixtures.test().take(N);
+    Path dir = TinyTeacher.lenet5bn();
+    ImageDataset test = FashionMnist.test().take(N);
     try (DfkdTribuoModel model = DfkdTribuoModel.fromTeacher(dir)) {
       assertEquals(1024, model.getFeatureIDMap().size());
       assertEquals(0, model.getFeatureIDMap().getID("px0000"));
@@ -82,7 +84,7 @@ class DfkdTribuoModelTest {
 
   @Test
   void teacherProvenanceRecordsRecipeAndChecksum() {
-    Path dir = Fixtures.teacher();
+    Path dir = TinyTeacher.lenet5bn();
     var meta = TeacherStore.readMetadata(dir);
     try (DfkdTribuoModel model = DfkdTribuoModel.fromTeacher(dir)) {
       ModelProvenance prov = model.getProvenance();
@@ -106,8 +108,8 @@ class DfkdTribuoModelTest {
 
   @Test
   void javaSerialisationRoundTripKeepsPredictionsAndProvenance(@TempDir Path tmp) throws Exception {
-    Path dir = Fixtures.teacher();
-    ImageDataset test = Fixtures.test().take(N);
+    Path dir = TinyTeacher.lenet5bn();
+    ImageDataset test = FashionMnist.test().take(N);
     Path file = tmp.resolve("teacher.tribuo");
     try (DfkdTribuoModel model = DfkdTribuoModel.fromTeacher(dir)) {
       List<Example<Label>> ex = PixelFeatures.examples(test, 0, N, model.featureFormat(), model.labelNames());
@@ -132,8 +134,8 @@ class DfkdTribuoModelTest {
 
   @Test
   void tribuoProtobufRoundTripKeepsPredictionsAndProvenance(@TempDir Path tmp) throws Exception {
-    Path dir = Fixtures.teacher();
-    ImageDataset test = Fixtures.test().take(50);
+    Path dir = TinyTeacher.lenet5bn();
+    ImageDataset test = FashionMnist.test().take(50);
     Path file = tmp.resolve("teacher.tribuo.pb");
     try (DfkdTribuoModel model = DfkdTribuoModel.fromTeacher(dir)) {
       List<Example<Label>> ex = PixelFeatures.examples(test, 0, 50, model.featureFormat(), model.labelNames());
@@ -154,8 +156,8 @@ class DfkdTribuoModelTest {
 
   @Test
   void labelEvaluatorFiguresAgreeWithEngineAccuracy() {
-    Path dir = Fixtures.teacher();
-    ImageDataset test = Fixtures.test().take(2000);
+    Path dir = TinyTeacher.lenet5bn();
+    ImageDataset test = FashionMnist.test().take(2000);
     try (DfkdTribuoModel model = DfkdTribuoModel.fromTeacher(dir); NDManager m = NDManager.newBaseManager()) {
       TribuoEvaluation.Result r = TribuoEvaluation.evaluate(model, test);
       double engine = Evaluation.accuracy(model.network(), test, model.dataSpec("fashion-mnist"), m);
@@ -193,7 +195,7 @@ class DfkdTribuoModelTest {
   void notATeacherOrRunIsAOneLineError(@TempDir Path tmp) {
     DfkdException a = assertThrows(DfkdException.class, () -> DfkdTribuoModel.fromTeacher(tmp));
     assertFalse(a.getMessage().contains("\n"));
-    DfkdException b = assertThrows(DfkdException.class, () -> DfkdTribuoModel.fromRun(tmp, Fixtures.teacher(), Map.of()));
+    DfkdException b = assertThrows(DfkdException.class, () -> DfkdTribuoModel.fromRun(tmp, TinyTeacher.lenet5bn(), Map.of()));
     assertTrue(b.getMessage().contains("not a finished distillation run"), b.getMessage());
   }
 }

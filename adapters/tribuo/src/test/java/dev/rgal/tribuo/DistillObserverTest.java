@@ -4,19 +4,20 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.oracle.labs.mlrg.olcut.provenance.Provenance;
+import dev.rgal.api.Bindings.Registry;
 import dev.rgal.api.RunSpec;
 import dev.rgal.api.tracking.RunRecord;
 import dev.rgal.api.tracking.RunStart;
 import dev.rgal.api.tracking.RunStatus;
 import dev.rgal.api.tracking.TrackedRun;
-import dev.rgal.toolkit.data.Datasets;
-import dev.rgal.kernel.plugin.PluginHost;
-import dev.rgal.toolkit.progress.Progress;
-import dev.rgal.kernel.run.DistillRequest;
-import dev.rgal.kernel.run.DistillResult;
-import dev.rgal.kernel.run.Distiller;
+import dev.rgal.testkit.DistilledRun;
+import dev.rgal.testkit.FashionMnist;
+import dev.rgal.testkit.FileStore;
+import dev.rgal.testkit.PluginHarness;
+import dev.rgal.testkit.RunRequest;
+import dev.rgal.testkit.TestTrackers;
+import dev.rgal.testkit.TinyTeacher;
 import dev.rgal.toolkit.teacher.TeacherStore;
-import dev.rgal.kernel.tracking.FileStoreTracker;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -28,22 +29,23 @@ import org.junit.jupiter.api.io.TempDir;
 class DistillObserverTest {
   @Test
   void observerLogsTribuoMetricsAndTheRunExportsAsAStudent(@TempDir Path tmp) throws Exception {
-    Path teacher = Fixtures.teacher();
+    Path teacher = TinyTeacher.lenet5bn();
     Path out = tmp.resolve("run");
-    FileStoreTracker store = FileStoreTracker.open(tmp.resolve("mlruns"));
-    DistillResult result;
+    FileStore store = TestTrackers.fileStore(tmp.resolve("mlruns"));
+    DistilledRun result;
     String runId;
-    Map<String, String> installed;
-    try (PluginHost host = PluginHost.discover(); Distiller d = new Distiller(host, Progress.silent())) {
-      assertTrue(host.components().stream().anyMatch(c -> c.name().equals(TribuoPlugin.OBSERVER)));
-      RunSpec spec = d.spec("tribuo-test", null, Map.of());
-      installed = host.injector().getInstance(dev.rgal.api.InstalledPlugins.class).versions();
+    Map<String, String> installed = new java.util.TreeMap<>();
+    try (PluginHarness h = PluginHarness.open()) {
+      assertEquals("tribuo", h.ownerOf(Registry.OBSERVERS, TribuoPlugin.OBSERVER));
+      RunSpec spec = h.spec("tribuo-test", Map.of());
+      h.plugins().forEach(p -> installed.put(p.id(), p.version()));
       try (TrackedRun run = store.start(new RunStart("tribuo-test", "observer", Map.of()))) {
         runId = run.runId();
-        result = d.run(new DistillRequest(teacher, spec, Datasets.FASHION_MNIST_DIR, out, false, run));
+        result = h.distill(RunRequest.of(teacher, spec, out).tracked(run));
         run.finish(RunStatus.FINISHED);
       }
     }
+    assertEquals(runId, result.runId());
     RunRecord rec = store.searchRuns("tribuo-test").get(0);
     assertEquals(runId, rec.runId());
     // Tribuo's accuracy of the final student is the engine's last accuracy on the same 10 000 images
@@ -55,7 +57,7 @@ class DistillObserverTest {
     assertEquals("FINISHED", rec.status());
     Path report = out.resolve(TribuoRunObserver.REPORT);
     assertTrue(Files.readString(report).contains("confusion matrix"));
-    Path artifact = store.findRunDir(runId).orElseThrow().resolve("artifacts").resolve(TribuoRunObserver.REPORT);
+    Path artifact = store.artifactsDir(runId).resolve(TribuoRunObserver.REPORT);
     assertTrue(Files.isRegularFile(artifact), "artifact at " + artifact);
 
     try (DfkdTribuoModel student = DfkdTribuoModel.fromRun(out, teacher, installed)) {
@@ -73,7 +75,7 @@ class DistillObserverTest {
       assertEquals(String.valueOf(Runtime.getRuntime().availableProcessors()), DfkdTribuoModelTest.value(inst, "run.env.cpu.cores"));
       assertEquals("2.3.1", DfkdTribuoModelTest.value(inst, "run.env.pytorch.version"));
       assertEquals(DfkdDistillationTrainer.class.getName(), student.getProvenance().getTrainerProvenance().getClassName());
-      TribuoEvaluation.Result r = TribuoEvaluation.evaluate(student, Fixtures.test());
+      TribuoEvaluation.Result r = TribuoEvaluation.evaluate(student, FashionMnist.test());
       assertEquals(result.lastAccuracy(), r.accuracy(), 1e-9);
       List<String> lines = Files.readAllLines(report);
       assertTrue(lines.get(1).startsWith(String.format(java.util.Locale.ROOT, "accuracy %.4f", r.accuracy())), lines.get(1));

@@ -28,7 +28,7 @@ import org.junit.jupiter.api.Test;
  */
 class ArchitectureTest {
   /** Every module whose classes must be checked; a module missing from the import fails the test. */
-  static final Set<String> EXPECTED_TOP_PACKAGES = Set.of("api", "toolkit", "kernel", "cli",
+  static final Set<String> EXPECTED_TOP_PACKAGES = Set.of("api", "toolkit", "kernel", "testkit", "cli",
       "spark", "deepinversion", "fast", "cmi", "mlflow", "tribuo", "quantization", "rgal", "fixture");
 
   static JavaClasses production() {
@@ -65,7 +65,8 @@ class ArchitectureTest {
   void theRulesFailOnPlantedViolations() {
     JavaClasses planted = new ClassFileImporter().importPackages("dev.rgal.planted", "dev.rgal.toolkit.planted");
     assertEquals(Set.of("dev.rgal.planted.ReachesIntoTheKernel", "dev.rgal.planted.UsesAnInternalToolkitType",
-            "dev.rgal.planted.cycle.a.Ping", "dev.rgal.planted.cycle.b.Pong", "dev.rgal.toolkit.planted.Undeclared"),
+            "dev.rgal.planted.cycle.a.Ping", "dev.rgal.planted.cycle.b.Pong", "dev.rgal.toolkit.planted.Undeclared",
+            "dev.rgal.planted.UndeclaredToolkitPlugin"),
         planted.stream().filter(c -> c.getEnclosingClass().isEmpty()).map(JavaClass::getName)
             .collect(java.util.stream.Collectors.toSet()));
     assertViolated(Layering.PLUGINS_USE_PUBLISHED_SURFACES, planted, "ReachesIntoTheKernel", "dev.rgal.kernel.run.Distiller");
@@ -73,6 +74,7 @@ class ArchitectureTest {
     assertViolated(Layering.NO_PACKAGE_CYCLES, planted, "Ping", "Pong");
     assertViolated(Layering.PUBLISHED_TYPES_DECLARE_THEIR_STABILITY, planted, "Undeclared");
     assertViolated(Layering.TOOLKIT_BELOW_THE_KERNEL, planted, "Undeclared", "PluginHost");
+    assertViolated(Layering.TOOLKIT_USERS_DECLARE_THE_TOOLKIT_VERSION, planted, "UndeclaredToolkitPlugin", "toolkitVersion()");
   }
 
   private static void assertViolated(ArchRule rule, JavaClasses classes, String... mentions) {

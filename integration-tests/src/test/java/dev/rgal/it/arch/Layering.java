@@ -6,6 +6,8 @@ import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.sli
 
 import com.tngtech.archunit.base.DescribedPredicate;
 import com.tngtech.archunit.core.domain.JavaClass;
+import com.tngtech.archunit.core.domain.JavaPackage;
+import dev.rgal.api.DfkdPlugin;
 import com.tngtech.archunit.core.domain.Dependency;
 import com.tngtech.archunit.lang.ArchCondition;
 import com.tngtech.archunit.lang.ArchRule;
@@ -92,6 +94,29 @@ final class Layering {
       .should().dependOnClassesThat(INTERNAL_TOOLKIT_TYPE)
       .as("plugins use no toolkit type marked INTERNAL");
 
+  /** A plugin whose classes use the toolkit says which toolkit major it was built against. */
+  static final ArchRule TOOLKIT_USERS_DECLARE_THE_TOOLKIT_VERSION = classes().that(IN_A_PLUGIN)
+      .and().implement(DfkdPlugin.class)
+      .should(new ArchCondition<JavaClass>("override toolkitVersion() when the plugin's classes use the toolkit") {
+        @Override
+        public void check(JavaClass plugin, ConditionEvents events) {
+          JavaPackage root = plugin.getPackage();
+          while (root.getParent().isPresent() && root.getParent().get().getName().startsWith("dev.rgal.")) {
+            root = root.getParent().get();
+          }
+          boolean usesToolkit = root.getClassesInPackageTree().stream()
+              .flatMap(c -> c.getDirectDependenciesFromSelf().stream())
+              .anyMatch(d -> "toolkit".equals(topPackage(d.getTargetClass())));
+          boolean declares = plugin.getMethods().stream()
+              .anyMatch(m -> m.getName().equals("toolkitVersion") && m.getRawParameterTypes().isEmpty());
+          if (usesToolkit && !declares) {
+            events.add(SimpleConditionEvent.violated(plugin, plugin.getName() + " uses the toolkit but does not"
+                + " override toolkitVersion() (return ToolkitVersion.MAJOR)"));
+          }
+        }
+      })
+      .as("plugins that use the toolkit declare its version");
+
   static final ArchRule PUBLISHED_TYPES_DECLARE_THEIR_STABILITY = classes()
       .that().resideInAnyPackage("dev.rgal.api..", "dev.rgal.toolkit..")
       .and().arePublic().and().areTopLevelClasses().and().doNotHaveSimpleName("package-info")
@@ -124,7 +149,7 @@ final class Layering {
       .as("no package cycles");
 
   static final List<ArchRule> ALL = List.of(SPI_STANDS_ALONE, TOOLKIT_BELOW_THE_KERNEL, KERNEL_NAMES_NO_PLUGIN,
-      PLUGINS_USE_PUBLISHED_SURFACES, PLUGINS_AVOID_INTERNAL_TOOLKIT_TYPES,
+      PLUGINS_USE_PUBLISHED_SURFACES, PLUGINS_AVOID_INTERNAL_TOOLKIT_TYPES, TOOLKIT_USERS_DECLARE_THE_TOOLKIT_VERSION,
       PUBLISHED_TYPES_DECLARE_THEIR_STABILITY, NO_PACKAGE_CYCLES);
 
   static String topPackage(JavaClass c) {
