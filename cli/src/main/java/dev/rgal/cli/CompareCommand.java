@@ -146,6 +146,7 @@ final class CompareCommand implements Callable<Integer> {
         for (Cell c : todo) {
           String label = c.label();
           Path dir = out.resolve(c.dirName());
+          setAsideInterrupted(dir, pw);
           Map<String, String> tags = new LinkedHashMap<>();
           tags.put("variant", c.variant().name());
           tags.put("compare.grid", gridId);
@@ -174,6 +175,26 @@ final class CompareCommand implements Callable<Integer> {
       pw.flush();
     }
     return 0;
+  }
+
+  /**
+   * A cell without a finished run whose directory exists was interrupted (or failed): its
+   * directory is renamed, never deleted, so the new attempt starts clean and nothing is lost.
+   */
+  private static void setAsideInterrupted(Path dir, PrintWriter pw) {
+    if (!java.nio.file.Files.exists(dir)) {
+      return;
+    }
+    Path aside = dir.resolveSibling(dir.getFileName() + ".interrupted-"
+        + java.time.LocalDateTime.now().format(java.time.format.DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
+    try {
+      java.nio.file.Files.move(dir, aside);
+    } catch (java.io.IOException e) {
+      throw new DfkdException("cannot move the unfinished cell directory " + dir + " aside (" + e.getMessage()
+          + "): move or remove it yourself, then run the grid again");
+    }
+    pw.println("compare: " + dir + " holds an unfinished attempt; moved it to " + aside.getFileName());
+    pw.flush();
   }
 
   /** budget.png in --out, and in a tracked run of its own (tag rgal.summary=budget-plot) of the experiment. */

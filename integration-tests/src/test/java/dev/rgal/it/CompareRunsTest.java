@@ -45,4 +45,42 @@ class CompareRunsTest {
     String table = grid.out().substring(grid.out().indexOf("| rank"), grid.out().indexOf("experiment '"));
     assertEquals(table.strip(), runs.out().strip(), "the store alone reproduces the table");
   }
+
+  @Test
+  void aBudgetAxisRowsPerBudgetAPlotAndAReRunThatSkipsFinishedCells() throws Exception {
+    Path teacher = TinyTeacher.get();
+    String experiment = "it-budget-" + System.nanoTime();
+    // tiny schedule: batch 64, 1 warm-up call, 1 epoch -> images = 64 x (1 + calls); budget 130
+    // gives 1 call (128 images), 260 gives 3 calls (256 images), 390 gives 5 calls (384 images)
+    List<String> base = new ArrayList<>(List.of("compare", "--teacher", teacher.toString(), "--methods", "fast",
+        "--seeds", "0", "--test-data", "/usr/share/datasets/fashion-mnist", "--experiment", experiment, "--out", "grid", "--quiet"));
+    base.addAll(List.of(TinyTeacher.tiny(1)));
+    List<String> first = new ArrayList<>(base);
+    first.addAll(List.of("--budgets", "130,260"));
+    Cli.Result grid = Cli.run(tmp, first.toArray(String[]::new));
+    assertEquals(0, grid.exit(), grid.err());
+    List<String> rows = grid.out().lines().filter(l -> l.startsWith("| 1 |")).toList();
+    assertEquals(2, rows.size(), "one row per budget, each ranked first at its budget: " + grid.out());
+    assertTrue(rows.get(0).contains("| 128 |") && rows.get(1).contains("| 256 |"), "sorted by images: " + rows);
+    java.awt.image.BufferedImage png = javax.imageio.ImageIO.read(tmp.resolve("grid/budget.png").toFile());
+    assertTrue(png != null && png.getWidth() > 0, "budget.png is a PNG");
+
+    // an interrupted attempt of a third cell left its directory behind
+    Path stale = java.nio.file.Files.createDirectories(tmp.resolve("grid/fast-390-seed0"));
+    java.nio.file.Files.writeString(stale.resolve("note.txt"), "mine");
+    List<String> second = new ArrayList<>(base);
+    second.addAll(List.of("--budgets", "130,260,390"));
+    Cli.Result again = Cli.run(tmp, second.toArray(String[]::new));
+    assertEquals(0, again.exit(), again.err());
+    assertTrue(again.out().contains("2 of 3 cells already have a finished run"), again.out());
+    assertTrue(again.out().contains("moved it to fast-390-seed0.interrupted-"), again.out());
+    try (var s = java.nio.file.Files.list(tmp.resolve("grid"))) {
+      Path aside = s.filter(f -> f.getFileName().toString().startsWith("fast-390-seed0.interrupted-")).findFirst().orElseThrow();
+      assertEquals("mine", java.nio.file.Files.readString(aside.resolve("note.txt")), "nothing of the user's is lost");
+    }
+    assertEquals(3, again.out().lines().filter(l -> l.startsWith("| 1 |")).count(), again.out());
+    Cli.Result runs = Cli.run(tmp, "runs", "--experiment", experiment);
+    assertEquals(3, runs.out().lines().filter(l -> l.startsWith("| 1 |")).count(),
+        "three cells, one finished run each (the plot runs carry no accuracy): " + runs.out());
+  }
 }

@@ -88,9 +88,15 @@ public final class AtomicFiles {
     if (existing == Existing.REFUSE && Files.exists(abs)) {
       throw refused(abs);
     }
-    Path tmp = dir.resolve("." + abs.getFileName() + "." + UUID.randomUUID() + ".tmp");
     try {
       Files.createDirectories(dir);
+    } catch (IOException e) {
+      throw new DfkdException("cannot write " + abs + ": its directory " + dir + " cannot be created ("
+          + e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage())
+          + "); choose a writable location");
+    }
+    Path tmp = dir.resolve("." + abs.getFileName() + "." + UUID.randomUUID() + ".tmp");
+    try {
       writer.write(tmp);
       if (!Files.exists(tmp)) {
         throw new IOException("the writer created nothing at " + tmp);
