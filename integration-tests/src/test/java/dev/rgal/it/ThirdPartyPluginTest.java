@@ -5,6 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.gson.JsonObject;
+import dev.rgal.api.Bindings.Registry;
+import dev.rgal.testkit.PluginHarness;
+import dev.rgal.testkit.PluginRef;
 import com.google.gson.JsonParser;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -50,6 +53,17 @@ class ThirdPartyPluginTest {
     assertTrue(listed.out().lines().anyMatch(l -> l.matches("\\s+synthesizers:\\s+pixel-inversion")), listed.out());
     assertTrue(listed.out().lines().anyMatch(l -> l.matches("\\s+student terms:\\s+logit-l2")), listed.out());
     assertTrue(listed.out().lines().anyMatch(l -> l.matches("\\s+presets:\\s+fmnist-lenet5-pixel-inversion")), listed.out());
+
+    // the test kit opens the same directory as a plugin's own tests would
+    try (PluginHarness h = PluginHarness.open(List.of(plugins))) {
+      assertEquals("pixel-inversion", h.ownerOf(Registry.SYNTHESIZERS, "pixel-inversion"));
+      assertEquals("pixel-inversion", h.ownerOf(Registry.STUDENT_TERMS, "logit-l2"));
+      PluginRef ref = h.plugins().stream().filter(p -> p.id().equals("pixel-inversion")).findFirst().orElseThrow();
+      assertEquals(new PluginRef("pixel-inversion", "0.1.0-SNAPSHOT", dev.rgal.api.SpiVersion.MAJOR,
+          plugins.resolve("pixel-inversion-plugin.jar").toString()), ref);
+      assertEquals(List.of("bn", "onehot"), h.spec("pixel-inversion", java.util.Map.of()).synthesisTerms().stream()
+          .map(dev.rgal.api.TermSpec::name).toList());
+    }
 
     Cli.Result without = Cli.run(tmp, distill(teacher, "a"));
     assertEquals(1, without.exit(), without.err());

@@ -60,6 +60,6 @@ class GuideSnippetsTest {
         "schedule.synthesisBatchSize" to "64", "schedule.warmupCalls" to "1", "synthesizer.settings.gSteps" to "3")
     val run = studentLearns("fast", overrides, tmp.resolve("run"), 0.15)
     assertEquals(2, run.epochs().size)
-    assertEquals(3 * 64, run.imagesSynthesised())
+    assertEquals(3 * 64, run.imagesSynthesized())
   }
 }

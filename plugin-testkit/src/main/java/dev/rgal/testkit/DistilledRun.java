@@ -12,7 +12,7 @@ import org.jspecify.annotations.Nullable;
  * @param teacherAccuracy teacher top-1 on the test images (NaN without test data)
  * @param lastAccuracy student top-1 after the last epoch (NaN without test data)
  * @param bestAccuracy the best epoch's student top-1
- * @param imagesSynthesised every image the synthesizer produced (warm-up calls included)
+ * @param imagesSynthesized every image the synthesizer produced (warm-up calls included)
  * @param synthesisSeconds synthesis wall time
  * @param kdSeconds student-training wall time
  * @param epochs every epoch, in order
@@ -20,7 +20,7 @@ import org.jspecify.annotations.Nullable;
  */
 public record DistilledRun(
     Path runDir, Path studentWeights, double teacherAccuracy, double lastAccuracy, double bestAccuracy,
-    int imagesSynthesised, double synthesisSeconds, double kdSeconds, List<EpochResult> epochs,
+    int imagesSynthesized, double synthesisSeconds, double kdSeconds, List<EpochResult> epochs,
     @Nullable String runId) {
   public DistilledRun {
     epochs = List.copyOf(epochs);

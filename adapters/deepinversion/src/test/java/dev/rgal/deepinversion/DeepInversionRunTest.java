@@ -29,7 +29,7 @@ class DeepInversionRunTest {
           "synthesizer.settings.gSteps", "30"));
       DistilledRun r = host.distill(TinyTeacher.lenet5bn(), spec, tmp.resolve("run"));
       assertEquals(2, r.epochs().size());
-      assertEquals(2 * 128, r.imagesSynthesised(), "no warm-up calls, one call per epoch");
+      assertEquals(2 * 128, r.imagesSynthesized(), "no warm-up calls, one call per epoch");
       // the competition term was active and driven by the student in every call
       for (EpochResult e : r.epochs()) {
         assertTrue(e.losses().containsKey("synth.adi") && e.losses().get("synth.adi") < 0, e.losses().toString());

@@ -39,7 +39,7 @@ class FastRunTest {
 
       DistilledRun r = h.distill(TinyTeacher.lenet5bn(), h.spec("fast", tiny()), tmp.resolve("run"));
       Learning.assertStudentLearns(r, 0.3);
-      assertEquals(128 * 5, r.imagesSynthesised());
+      assertEquals(128 * 5, r.imagesSynthesized());
       // the adversarial term only exists after warm-up, and is reported per epoch
       assertTrue(r.epochs().get(0).losses().containsKey("synth.adv"), r.epochs().get(0).losses().toString());
     }
@@ -59,7 +59,7 @@ class FastRunTest {
       byte[] other = Files.readAllBytes(b.runDir().resolve("checkpoint/components.bin"));
       assertNotEquals(java.util.Arrays.hashCode(first), java.util.Arrays.hashCode(other), "the meta-generator state depends on the run");
       assertTrue(first.length > 500_000, "meta-generator weights and Adam moments are in the checkpoint: " + first.length);
-      assertEquals(3 * 128, a.imagesSynthesised());
+      assertEquals(3 * 128, a.imagesSynthesized());
       assertTrue(Double.isNaN(a.lastAccuracy()), "no test data, no evaluation");
     }
   }
