@@ -123,7 +123,9 @@ final class CompareCommand implements Callable<Integer> {
               });
               Variant named = budget == null ? v
                   : new Variant(v.name().isEmpty() ? budget.label() : v.name() + "@" + budget.label(), v.overrides());
-              cells.add(new Cell(m, named, seed, cellSpec, ClusterCompare.cellId(cellSpec, named.name(), teacher)));
+              // the id keeps the budget in the variant's name, so each budget is a cell of its own
+              cells.add(new Cell(m, v, budget == null ? null : budget.label(), seed, cellSpec,
+                  ClusterCompare.cellId(cellSpec, named.name(), teacher)));
             }
           }
         }
@@ -149,6 +151,9 @@ final class CompareCommand implements Callable<Integer> {
           setAsideInterrupted(dir, pw);
           Map<String, String> tags = new LinkedHashMap<>();
           tags.put("variant", c.variant().name());
+          if (c.budget() != null) {
+            tags.put("budget", c.budget());
+          }
           tags.put("compare.grid", gridId);
           tags.put(ClusterCompare.CELL_TAG, c.cellId());
           tags.put("run.dir", dir.toAbsolutePath().toString());
@@ -215,9 +220,15 @@ final class CompareCommand implements Callable<Integer> {
   }
 
   /** One resolved grid cell; {@code cellId} (tag {@code grid.cell}) is stable across invocations. */
-  record Cell(String method, Variant variant, long seed, RunSpec spec, String cellId) {
+  /**
+   * One resolved grid cell; {@code cellId} (tag {@code grid.cell}) is stable across invocations.
+   * A budget is not a variant: the run is tagged with the plain variant (so the table and the
+   * budget plot keep one configuration across budgets) and with {@code budget}.
+   */
+  record Cell(String method, Variant variant, @Nullable String budget, long seed, RunSpec spec, String cellId) {
     String label() {
-      return method + (variant.name().isEmpty() ? "" : " [" + variant.name() + "]") + " seed " + seed;
+      return method + (variant.name().isEmpty() ? "" : " [" + variant.name() + "]")
+          + (budget == null ? "" : " @" + budget) + " seed " + seed;
     }
 
     ClusterCompare.Cell forTable() {
@@ -225,7 +236,8 @@ final class CompareCommand implements Callable<Integer> {
     }
 
     String dirName() {
-      return (method + (variant.name().isEmpty() ? "" : "-" + variant.name()) + "-seed" + seed).replaceAll("[^A-Za-z0-9+._-]", "_");
+      return (method + (variant.name().isEmpty() ? "" : "-" + variant.name()) + (budget == null ? "" : "-" + budget)
+          + "-seed" + seed).replaceAll("[^A-Za-z0-9+._-]", "_");
     }
   }
 
