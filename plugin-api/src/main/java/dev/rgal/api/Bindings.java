@@ -12,6 +12,7 @@ import dev.rgal.api.synthesis.SynthesizerFactory;
 import dev.rgal.api.training.StudentTermFactory;
 import dev.rgal.api.training.StudentTrainerFactory;
 import dev.rgal.api.tracking.RunTrackerFactory;
+import dev.rgal.api.task.TransferTaskFactory;
 
 /**
  * The named registries a plugin's module adds to. Each registry is a Guice {@link MapBinder} from
@@ -39,7 +40,8 @@ public final class Bindings {
     METHODS("method", MethodDefinition.class),
     PRESETS("preset", MethodPreset.class),
     EXTENSIONS("extension", MethodExtension.class),
-    OBSERVERS("run observer", RunObserver.class);
+    OBSERVERS("run observer", RunObserver.class),
+    TASKS("transfer task", TransferTaskFactory.class);
 
     private final String label;
     private final Class<?> type;
@@ -97,5 +99,10 @@ public final class Bindings {
   /** Observers called at the end of every successful distillation run (see {@link RunObserver}). */
   public static MapBinder<String, RunObserver> observers(Binder b) {
     return MapBinder.newMapBinder(b, String.class, RunObserver.class);
+  }
+
+  /** Transfer tasks (distillation, quantization, ...), named by {@code RunSpec.task()}. */
+  public static MapBinder<String, TransferTaskFactory> tasks(Binder b) {
+    return MapBinder.newMapBinder(b, String.class, TransferTaskFactory.class);
   }
 }

@@ -10,9 +10,9 @@ import java.util.Objects;
 import java.util.function.UnaryOperator;
 
 /**
- * Everything that defines a distillation run apart from its inputs (teacher, test data, output
- * directory): the method, the student architecture, the schedule and every component with its
- * weights and settings (the student's optimiser, temperature and batch size are the trainer's
+ * Everything that defines a run apart from its inputs (teacher, test data, output directory): the
+ * transfer task (default {@value #DEFAULT_TASK}), the method, the student architecture, the
+ * schedule and every component with its weights and settings (the student's optimiser, temperature and batch size are the trainer's
  * options). Presets are serialised {@code RunSpec}s; the complete spec is
  * logged as the run's params and provenance, so two runs with equal specs and seeds are the same
  * experiment.
@@ -29,10 +29,20 @@ public record RunSpec(
     ComponentSpec synthesizer,
     List<TermSpec> synthesisTerms,
     ComponentSpec trainer,
-    List<TermSpec> studentTerms) {
+    List<TermSpec> studentTerms,
+    ComponentSpec task) {
+
+  /** The task of a spec that names none: distillation into a fresh student. */
+  public static final String DEFAULT_TASK = "distill";
+
+  /** The spec of the same run as {@code task}. */
+  public RunSpec withTask(ComponentSpec task) {
+    return toBuilder().task(task).build();
+  }
 
   public RunSpec {
     Objects.requireNonNull(method, "method");
+    Objects.requireNonNull(task, "task");
     synthesisTerms = List.copyOf(synthesisTerms);
     studentTerms = List.copyOf(studentTerms);
   }
@@ -40,7 +50,8 @@ public record RunSpec(
   /**
    * How much is synthesised and trained.
    *
-   * @param epochs KD epochs (after warm-up)
+   * @param epochs KD epochs (after warm-up); 0 runs the warm-up and the task's preparation only
+   *     (e.g. post-training quantization), which a task may refuse
    * @param kdStepsPerEpoch student optimiser steps per epoch
    * @param synthesisBatchSize images per synthesis call
    * @param synthesisCallsPerEpoch synthesis calls before each KD epoch
@@ -55,7 +66,7 @@ public record RunSpec(
       int warmupCalls) {
     /** @throws DfkdException naming the field when a count is out of range */
     public Schedule {
-      atLeast("schedule.epochs", epochs, 1);
+      atLeast("schedule.epochs", epochs, 0);
       atLeast("schedule.kdStepsPerEpoch", kdStepsPerEpoch, 1);
       atLeast("schedule.synthesisBatchSize", synthesisBatchSize, 2);
       atLeast("schedule.synthesisCallsPerEpoch", synthesisCallsPerEpoch, 0);
@@ -102,6 +113,7 @@ public record RunSpec(
     private List<TermSpec> synthesisTerms = new ArrayList<>();
     private ComponentSpec trainer = ComponentSpec.of("kd");
     private List<TermSpec> studentTerms = new ArrayList<>();
+    private ComponentSpec task = ComponentSpec.of(DEFAULT_TASK);
 
     private Builder() {}
 
@@ -115,6 +127,7 @@ public record RunSpec(
       synthesisTerms = new ArrayList<>(s.synthesisTerms);
       trainer = s.trainer;
       studentTerms = new ArrayList<>(s.studentTerms);
+      task = s.task;
     }
 
     public Builder method(String v) { method = v; return this; }
@@ -133,9 +146,10 @@ public record RunSpec(
     public Builder trainer(ComponentSpec v) { trainer = v; return this; }
     public Builder studentTerms(List<TermSpec> v) { studentTerms = new ArrayList<>(v); return this; }
     public Builder addStudentTerm(TermSpec v) { studentTerms.add(v); return this; }
+    public Builder task(ComponentSpec v) { task = v; return this; }
 
     public RunSpec build() {
-      return new RunSpec(method, studentArch, seed, schedule, kdAugmentation, synthesizer, synthesisTerms, trainer, studentTerms);
+      return new RunSpec(method, studentArch, seed, schedule, kdAugmentation, synthesizer, synthesisTerms, trainer, studentTerms, task);
     }
   }
 }

@@ -12,7 +12,7 @@ import org.apiguardian.api.API;
 @API(status = STABLE, since = "0.1")
 public final class SpiVersion {
   /** Incremented on any incompatible change of a type in {@code dev.rgal.api}. */
-  public static final int MAJOR = 3;
+  public static final int MAJOR = 4;
 
   private SpiVersion() {}
 }

@@ -8,6 +8,8 @@ import com.google.inject.AbstractModule;
 import com.google.inject.Module;
 import dev.rgal.api.Bindings;
 import dev.rgal.api.DfkdPlugin;
+import dev.rgal.api.RunSpec;
+import dev.rgal.toolkit.task.DistillTask;
 import dev.rgal.api.options.Option;
 import dev.rgal.api.options.Options;
 import dev.rgal.api.synthesis.SynthesisTermFactory;
@@ -19,7 +21,7 @@ import dev.rgal.toolkit.zoo.Zoo;
 
 /**
  * The toolkit's ready-made components (the zoo's architectures, the shared synthesis terms, the
- * {@code kd} trainer), contributed through the same SPI as every plugin so that
+ * {@code kd} trainer, the {@code distill} task), contributed through the same SPI as every plugin so that
  * {@code rgal plugins} shows them and a plugin cannot silently shadow them.
  */
 @API(status = INTERNAL, since = "0.1")
@@ -55,6 +57,7 @@ public final class ToolkitPlugin implements DfkdPlugin {
         terms.addBinding("l2").toInstance(r -> SimpleTerms.l2());
         Bindings.studentTrainers(binder()).addBinding("kd").toInstance(
             StudentTrainerFactory.declared(KdTrainer.OPTIONS, KdTrainer::new));
+        Bindings.tasks(binder()).addBinding(RunSpec.DEFAULT_TASK).to(DistillTask.Factory.class);
         var archs = Bindings.architectures(binder());
         Zoo.factories().forEach((name, factory) -> archs.addBinding(name).toInstance(factory));
       }

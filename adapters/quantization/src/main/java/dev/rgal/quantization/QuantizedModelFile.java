@@ -12,6 +12,7 @@ import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
+import dev.rgal.api.DataSpec;
 import dev.rgal.api.DfkdException;
 import dev.rgal.toolkit.graph.NoGrad;
 import dev.rgal.toolkit.zoo.Zoo;
@@ -57,7 +58,7 @@ import org.jspecify.annotations.Nullable;
  */
 public final class QuantizedModelFile {
   public static final String FORMAT = "rgal-quantized-model";
-  public static final int VERSION = 1;
+  public static final int VERSION = 2; // 2: the data description (dataset, mean, std)
   private static final String MANIFEST = "manifest.json";
   private static final String TENSORS = "tensors.safetensors";
   private static final String CHECKSUM = "content.sha256";
@@ -69,9 +70,10 @@ public final class QuantizedModelFile {
    * Writes {@code net} (its current shadow weights, quantized once, and its frozen ranges).
    *
    * @param teacherSha256 SHA-256 of the teacher's weights file (teacher.json's weightsSha256)
+   * @param data the data the teacher was trained on (its normalisation travels with the model)
    * @throws DfkdException if the file exists, the ranges are not frozen, or writing fails
    */
-  public static void write(QuantizedNet net, String teacherSha256, Path file) {
+  public static void write(QuantizedNet net, String teacherSha256, DataSpec data, Path file) {
     if (!net.rangesFrozen()) {
       throw new DfkdException("the quantized net's activation ranges are not frozen: calibrate it before saving");
     }
@@ -97,6 +99,9 @@ public final class QuantizedModelFile {
     manifest.addProperty("estimator", c.estimator().label());
     manifest.addProperty("bnMode", c.bnMode().name());
     manifest.addProperty("teacherSha256", teacherSha256);
+    manifest.addProperty("dataset", data.dataset());
+    manifest.add("mean", GSON.toJsonTree(data.mean()));
+    manifest.add("std", GSON.toJsonTree(data.std()));
     JsonArray layers = new JsonArray();
     net.weightBits().forEach((layer, bits) -> {
       JsonObject o = new JsonObject();
@@ -168,6 +173,21 @@ public final class QuantizedModelFile {
       }
     }
     return out;
+  }
+
+  /** The data description the model was written with: dataset, shape, classes and normalisation. */
+  public static DataSpec dataSpec(Path file) {
+    JsonObject mf = open(file).manifest;
+    try {
+      java.util.List<Double> mean = new java.util.ArrayList<>();
+      mf.getAsJsonArray("mean").forEach(v -> mean.add(v.getAsDouble()));
+      java.util.List<Double> std = new java.util.ArrayList<>();
+      mf.getAsJsonArray("std").forEach(v -> std.add(v.getAsDouble()));
+      return new DataSpec(mf.get("dataset").getAsString(), mf.get("channels").getAsInt(), mf.get("height").getAsInt(),
+          mf.get("width").getAsInt(), mf.get("numClasses").getAsInt(), mean, std);
+    } catch (RuntimeException e) {
+      throw corrupt(file, "incomplete manifest (no data description)");
+    }
   }
 
   /**

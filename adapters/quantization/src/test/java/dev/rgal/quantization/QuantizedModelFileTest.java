@@ -31,6 +31,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 class QuantizedModelFileTest {
   private static final String SHA = "ab".repeat(32);
+  private static final dev.rgal.api.DataSpec DATA = dev.rgal.toolkit.data.Datasets.dataSpec("fashion-mnist");
 
   @TempDir Path dir;
 
@@ -57,7 +58,7 @@ class QuantizedModelFileTest {
           }
         });
         Path file = dir.resolve("q.rgalq");
-        QuantizedModelFile.write(q, SHA, file);
+        QuantizedModelFile.write(q, SHA, DATA, file);
         try (ZipInputStream zip = new ZipInputStream(Files.newInputStream(file))) {
           List<String> names = new java.util.ArrayList<>();
           for (ZipEntry e = zip.getNextEntry(); e != null; e = zip.getNextEntry()) {
@@ -96,7 +97,7 @@ class QuantizedModelFileTest {
           }
           assertThrows(DfkdException.class, () -> new QatKdStep(teacher, loaded, QatKdStep.Options.gdfq(), m));
         }
-        DfkdException exists = assertThrows(DfkdException.class, () -> QuantizedModelFile.write(q, SHA, file));
+        DfkdException exists = assertThrows(DfkdException.class, () -> QuantizedModelFile.write(q, SHA, DATA, file));
         assertTrue(exists.getMessage().contains("already exists"));
       }
     }
@@ -108,7 +109,7 @@ class QuantizedModelFileTest {
     try (NDManager m = NDManager.newBaseManager(); ZooNet teacher = Zoo.create("lenet5-half-bn", m, 1, 32, 32, 10)) {
       Path file = dir.resolve("half.rgalq");
       try (QuantizedNet q = calibrated(teacher, "w8a8", LayerPolicy.ALL_K, m, m.randomNormal(new Shape(4, 1, 32, 32)))) {
-        QuantizedModelFile.write(q, SHA, file);
+        QuantizedModelFile.write(q, SHA, DATA, file);
       }
       DfkdException e = assertThrows(DfkdException.class, () -> QuantizedModelFile.read(file, "lenet5-bn", m));
       assertTrue(e.getMessage().contains("lenet5-half-bn") && !e.getMessage().contains("\n"), e.getMessage());
@@ -121,10 +122,10 @@ class QuantizedModelFileTest {
     try (NDManager m = NDManager.newBaseManager(); ZooNet teacher = Zoo.create("lenet5-bn", m, 1, 32, 32, 10)) {
       Path file = dir.resolve("q.rgalq");
       try (QuantizedNet q = calibrated(teacher, "w4a4", LayerPolicy.ALL_K, m, m.randomNormal(new Shape(4, 1, 32, 32)))) {
-        QuantizedModelFile.write(q, SHA, file);
-        assertThrows(DfkdException.class, () -> QuantizedModelFile.write(q, "teacher", dir.resolve("s.rgalq")));
+        QuantizedModelFile.write(q, SHA, DATA, file);
+        assertThrows(DfkdException.class, () -> QuantizedModelFile.write(q, "teacher", DATA, dir.resolve("s.rgalq")));
         QuantizedNet uncalibrated = QuantizedNet.of(teacher, QuantizationConfig.gdfq(BitWidths.parse("w4a4")), m);
-        assertThrows(DfkdException.class, () -> QuantizedModelFile.write(uncalibrated, SHA, dir.resolve("u.rgalq")));
+        assertThrows(DfkdException.class, () -> QuantizedModelFile.write(uncalibrated, SHA, DATA, dir.resolve("u.rgalq")));
         uncalibrated.close();
       }
       try (var listing = Files.list(dir)) {

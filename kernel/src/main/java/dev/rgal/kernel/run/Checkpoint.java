@@ -135,6 +135,13 @@ public final class Checkpoint {
     if (r.runId() != null) {
       o.addProperty(RunMetrics.Summary.RUN_ID, r.runId());
     }
+    if (!r.taskMetrics().isEmpty()) {
+      JsonObject task = new JsonObject();
+      task.addProperty("name", spec.task().name());
+      task.addProperty(RunMetrics.Summary.MODEL, r.outDir().relativize(r.studentWeights()).toString());
+      r.taskMetrics().forEach(task::addProperty);
+      o.add(RunMetrics.Summary.TASK, task);
+    }
     o.add(RunMetrics.Summary.SPEC, RunSpecJson.toJson(spec));
     JsonObject env = new JsonObject();
     environment.asTags().forEach(env::addProperty);

@@ -14,7 +14,8 @@ import org.jspecify.annotations.Nullable;
  * What a finished run produced.
  *
  * @param outDir the run directory
- * @param studentWeights the final student weights (safetensors with PyTorch state-dict names)
+ * @param studentWeights the task's model file: for distillation the final student weights
+ *     (safetensors with PyTorch state-dict names), for another task its deployable model
  * @param teacherAccuracy teacher top-1 on the test data (NaN without)
  * @param lastAccuracy student top-1 after the last epoch (NaN without test data)
  * @param bestAccuracy best epoch's student top-1
@@ -24,13 +25,15 @@ import org.jspecify.annotations.Nullable;
  * @param imagesSynthesized the data budget
  * @param history every epoch's report
  * @param runId the tracked run's id, or null when the run was not tracked
+ * @param taskMetrics the task's own final figures (e.g. accuracy before fine-tuning), in its order
  */
 public record DistillResult(
     Path outDir, Path studentWeights, double teacherAccuracy, double lastAccuracy,
     double bestAccuracy, int bestEpoch, double synthesisMinutes, double kdMinutes,
-    int imagesSynthesized, List<EpochReport> history, @Nullable String runId) {
+    int imagesSynthesized, List<EpochReport> history, @Nullable String runId, Map<String, Double> taskMetrics) {
   public DistillResult {
     history = List.copyOf(history);
+    taskMetrics = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(taskMetrics));
   }
 
   /** An untracked result (the constructor before {@code runId} existed). */
@@ -39,13 +42,13 @@ public record DistillResult(
       double bestAccuracy, int bestEpoch, double synthesisMinutes, double kdMinutes,
       int imagesSynthesized, List<EpochReport> history) {
     this(outDir, studentWeights, teacherAccuracy, lastAccuracy, bestAccuracy, bestEpoch,
-        synthesisMinutes, kdMinutes, imagesSynthesized, history, null);
+        synthesisMinutes, kdMinutes, imagesSynthesized, history, null, Map.of());
   }
 
   /** The same result tagged with a tracked run's id. */
   public DistillResult withRunId(@Nullable String id) {
     return new DistillResult(outDir, studentWeights, teacherAccuracy, lastAccuracy, bestAccuracy,
-        bestEpoch, synthesisMinutes, kdMinutes, imagesSynthesized, history, id);
+        bestEpoch, synthesisMinutes, kdMinutes, imagesSynthesized, history, id, taskMetrics);
   }
 
   /**
@@ -55,7 +58,13 @@ public record DistillResult(
    */
   public Map<String, Path> artifacts() {
     Map<String, Path> m = new LinkedHashMap<>();
+    List<String> names = new java.util.ArrayList<>(List.of(outDir.relativize(studentWeights).toString()));
     for (String name : List.of("student.params", "spec.json", "summary.json", "accuracy.png")) {
+      if (!names.contains(name)) {
+        names.add(name);
+      }
+    }
+    for (String name : names) {
       Path p = outDir.resolve(name);
       if (Files.isRegularFile(p)) {
         m.put(name, p);

@@ -27,6 +27,7 @@ import dev.rgal.api.synthesis.SynthesisTermFactory;
 import dev.rgal.api.synthesis.Synthesizer;
 import dev.rgal.api.synthesis.SynthesizerFactory;
 import dev.rgal.api.synthesis.SyntheticBatch;
+import dev.rgal.api.task.TransferTask;
 import dev.rgal.api.tracking.RunTracker;
 import dev.rgal.api.tracking.TrackedRun;
 import dev.rgal.api.training.StudentContext;
@@ -63,10 +64,11 @@ import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Runs data-free distillations: the epoch loop of {@code DESIGN.md} — warm-up synthesis calls,
- * then per epoch synthesis → pool → student training → evaluation on real test data →
- * checkpoint → tracking. It knows no method by name: every component comes from the plugin
- * registries. Not thread-safe; one run at a time per JVM (a DJL limit).
+ * Runs data-free transfer runs: the epoch loop of {@code DESIGN.md} — warm-up synthesis calls,
+ * the task's preparation, then per epoch synthesis → pool → student training → evaluation on real
+ * test data → checkpoint → tracking, and the task's result. It knows no method and no task by
+ * name: the {@link TransferTask} (distillation, quantization, …) and every component come from the
+ * plugin registries; the spec's {@code task} picks the task. Not thread-safe; one run at a time per JVM (a DJL limit).
  *
  * <p>After a run finishes, every {@link RunObserver} bound in {@code Bindings.observers} sees the
  * student, the data description and the tracked run (e.g. the Tribuo plugin logs LabelEvaluator
@@ -170,9 +172,9 @@ public final class Distiller implements AutoCloseable {
       Map<String, ArchitectureFactory> archs = host.registry(Registry.ARCHITECTURES, ArchitectureFactory.class);
       LoadedTeacher teacher = TeacherStore.load(request.teacherDir(), archs, run);
       DataSpec data = teacher.metadata().dataSpec();
-      ArchitectureFactory studentArch = host.require(Registry.ARCHITECTURES, ArchitectureFactory.class, spec.studentArch());
-      FeatureNet student = studentArch.create(run, data.channels(), data.height(), data.width(), data.numClasses());
-      try (RunComponents c = RunComponents.build(host, spec, teacher.net(), student, data, run)) {
+      TransferTask task = RunComponents.task(host, spec, teacher.net(), teacher.metadata().weightsSha256(), data, run);
+      FeatureNet student = task.student();
+      try (RunComponents c = RunComponents.build(host, spec, teacher.net(), task, data, run)) {
         InMemoryDataPool pool = InMemoryDataPool.open(out.resolve("pool.bin"), data, spec.kdAugmentation());
         ImageDataset test = request.testDataDir() == null ? null
             : Datasets.open(data.dataset(), request.testDataDir(), Datasets.Split.TEST);
@@ -191,7 +193,7 @@ public final class Distiller implements AutoCloseable {
             request.tracked().logMetrics(0, Map.of(RunMetrics.TEACHER_ACCURACY, teacherAcc));
           }
         }
-        EpochLoop loop = new EpochLoop(spec, teacher.net(), student, c, pool, test, data, out, request.tracked(), onEpoch,
+        EpochLoop loop = new EpochLoop(spec, teacher.net(), task, c, pool, test, data, out, request.tracked(), onEpoch,
             environment, progress);
         if (resumed != null) {
           loop.restore(resumed, run);
@@ -200,7 +202,7 @@ public final class Distiller implements AutoCloseable {
         notifyObservers(new RunOutcome(student, data, request.testDataDir(), spec, out, request.tracked()));
         return result;
       } finally {
-        student.close();
+        task.close();
         teacher.net().close();
       }
     }

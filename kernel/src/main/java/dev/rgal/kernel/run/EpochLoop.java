@@ -27,6 +27,10 @@ import dev.rgal.api.synthesis.SynthesisTermFactory;
 import dev.rgal.api.synthesis.Synthesizer;
 import dev.rgal.api.synthesis.SynthesizerFactory;
 import dev.rgal.api.synthesis.SyntheticBatch;
+import dev.rgal.api.task.TaskEvaluator;
+import dev.rgal.api.task.TaskPhase;
+import dev.rgal.api.task.TaskResult;
+import dev.rgal.api.task.TransferTask;
 import dev.rgal.api.tracking.RunTracker;
 import dev.rgal.api.tracking.TrackedRun;
 import dev.rgal.api.training.StudentContext;
@@ -63,14 +67,16 @@ import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The epoch loop of one run and its mutable state: warm-up synthesis calls, then per epoch
- * synthesis → pool → student training → evaluation on real test data → checkpoint → tracking, and
- * at the end the student weights, {@code summary.json}, the accuracy plot and the final metrics.
+ * The epoch loop of one run and its mutable state: warm-up synthesis calls, the task's
+ * preparation (fresh runs only), then per epoch synthesis → pool → student training → evaluation
+ * on real test data → checkpoint → tracking, and at the end the task's result (its model file and
+ * metrics), {@code summary.json}, the accuracy plot and the final metrics.
  */
 final class EpochLoop {
   final RunSpec spec;
   final FeatureNet teacher;
   final FeatureNet student;
+  final TransferTask task;
   final RunComponents c;
   final Progress progress;
   final InMemoryDataPool pool;
@@ -87,14 +93,16 @@ final class EpochLoop {
   double synthMs;
   double kdMs;
   final List<EpochReport> history = new ArrayList<>();
+  boolean restored;
 
-  EpochLoop(RunSpec spec, FeatureNet teacher, FeatureNet student, RunComponents c, InMemoryDataPool pool,
+  EpochLoop(RunSpec spec, FeatureNet teacher, TransferTask task, RunComponents c, InMemoryDataPool pool,
       @Nullable ImageDataset test, DataSpec data, Path out, @Nullable TrackedRun tracked,
       Consumer<EpochReport> onEpoch, RunEnvironment environment, Progress progress) {
     this.progress = progress;
     this.spec = spec;
     this.teacher = teacher;
-    this.student = student;
+    this.task = task;
+    this.student = task.student();
     this.c = c;
     this.pool = pool;
     this.test = test;
@@ -115,13 +123,15 @@ final class EpochLoop {
     history.addAll(s.history());
     pool.truncate(s.poolSize());
     Checkpoint.restoreComponents(out, student, c.stateful());
+    restored = true;
   }
 
   DistillResult run(NDManager run, double teacherAcc) {
     RunSpec.Schedule sch = spec.schedule();
     ProcessMemory.resetPeak(); // the run's own peak, also when one process runs several
     int totalCalls = sch.warmupCalls() + sch.epochs() * sch.synthesisCallsPerEpoch();
-    try (Progress.Task bar = progress.start("distill " + spec.method(), sch.epochs())) {
+    TaskEvaluator evaluator = evaluator(run);
+    try (Progress.Task bar = progress.start(spec.task().name() + " " + spec.method(), sch.epochs())) {
       if (completedEpochs > 0) {
         bar.step(completedEpochs, "resumed");
       }
@@ -131,6 +141,20 @@ final class EpochLoop {
       while (calls < sch.warmupCalls()) {
         synthMs += synthesize(run, true, -1).millis;
         bar.step(0, "warm-up call " + calls + "/" + sch.warmupCalls());
+      }
+      if (!restored) {
+        Map<String, Double> prepared;
+        try (NDManager phase = run.newSubManager()) {
+          prepared = task.beforeEpochs(phase(phase, evaluator, "prepare", bar));
+        }
+        if (!prepared.isEmpty()) {
+          StringBuilder line = new StringBuilder(spec.task().name() + " prepared:");
+          prepared.forEach((k, v) -> line.append(String.format(Locale.ROOT, "  %s %.4f", k, v)));
+          bar.println(line.toString());
+          if (tracked != null) {
+            tracked.logMetrics(0, prepared);
+          }
+        }
       }
       for (int epoch = completedEpochs; epoch < sch.epochs(); epoch++) {
         Engine.getInstance().setRandomSeed((int) Seeds.derive(spec.seed(), "epoch", epoch));
@@ -171,14 +195,20 @@ final class EpochLoop {
         onEpoch.accept(rep);
       }
     }
-    Path weights = out.resolve("student.params");
-    NetWeights.save(student, weights);
+    TaskResult finished;
+    try (NDManager phase = run.newSubManager(); Progress.Task quiet = Progress.silent().start("finish", 0)) {
+      finished = task.finish(phase(phase, evaluator, "finish", quiet));
+    }
+    Path weights = finished.model();
     double last = history.isEmpty() ? Double.NaN : history.get(history.size() - 1).accuracy();
     DistillResult result = new DistillResult(out, weights, teacherAcc, last, best, bestEpoch,
-        synthMs / 60000, kdMs / 60000, pool.size(), history, tracked == null ? null : tracked.runId());
+        synthMs / 60000, kdMs / 60000, pool.size(), history, tracked == null ? null : tracked.runId(),
+        finished.metrics());
     AtomicFiles.writeString(out.resolve(RunMetrics.Summary.FILE), Checkpoint.summaryJson(result, spec, environment), AtomicFiles.Existing.REPLACE);
     Path plot = out.resolve("accuracy.png");
-    AccuracyPlot.write(plot, history, teacherAcc, spec.method() + " (seed " + spec.seed() + ")");
+    if (!history.isEmpty()) {
+      AccuracyPlot.write(plot, history, teacherAcc, spec.method() + " (seed " + spec.seed() + ")");
+    }
     if (tracked != null) {
       Map<String, Double> fin = new LinkedHashMap<>();
       fin.put(RunMetrics.FINAL_LAST_ACCURACY, last);
@@ -187,17 +217,51 @@ final class EpochLoop {
       fin.put(RunMetrics.FINAL_KD_MINUTES, result.kdMinutes());
       fin.put(RunMetrics.FINAL_IMAGES_SYNTHESIZED, (double) result.imagesSynthesized());
       putMiB(fin, RunMetrics.FINAL_PEAK_RSS_MIB, ProcessMemory.peakRssBytes());
+      fin.putAll(finished.metrics());
       fin.values().removeIf(v -> v.isNaN());
       tracked.logMetrics(spec.schedule().epochs(), fin);
       tracked.logArtifact(weights, "");
+      for (Path extra : finished.artifacts()) {
+        tracked.logArtifact(extra, "");
+      }
       tracked.logArtifact(out.resolve("spec.json"), "");
       tracked.logArtifact(out.resolve(RunMetrics.Summary.FILE), "");
-      tracked.logArtifact(plot, "");
+      if (Files.exists(plot)) {
+        tracked.logArtifact(plot, "");
+      }
     }
-    if (calls != totalCalls) {
+    // a task may ask for calls beyond the schedule (e.g. a calibration set), never fewer
+    if (calls < totalCalls) {
       throw new IllegalStateException("made " + calls + " synthesis calls, expected " + totalCalls);
     }
     return result;
+  }
+
+  /** The task's view of the run at one of its calls. */
+  private TaskPhase phase(NDManager scope, TaskEvaluator evaluator, String what, Progress.Task bar) {
+    return new TaskPhase(teacher, student, pool, () -> {
+      synthMs += synthesize(scope, true, -1).millis;
+      bar.step(0, spec.task().name() + " call " + calls);
+    }, evaluator, out, scope, new Random(Seeds.derive(spec.seed(), "task-" + what, 0)));
+  }
+
+  private TaskEvaluator evaluator(NDManager run) {
+    return new TaskEvaluator() {
+      @Override
+      public boolean available() {
+        return test != null;
+      }
+
+      @Override
+      public double accuracy(FeatureNet net) {
+        return test == null ? Double.NaN : Evaluation.accuracy(net, test, data, run);
+      }
+
+      @Override
+      public double agreement(FeatureNet a, FeatureNet b) {
+        return test == null ? Double.NaN : Evaluation.agreement(a, b, test, data, run);
+      }
+    };
   }
 
   private void track(EpochReport rep) {

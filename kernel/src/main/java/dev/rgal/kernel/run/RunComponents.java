@@ -27,6 +27,10 @@ import dev.rgal.api.synthesis.SynthesisTermFactory;
 import dev.rgal.api.synthesis.Synthesizer;
 import dev.rgal.api.synthesis.SynthesizerFactory;
 import dev.rgal.api.synthesis.SyntheticBatch;
+import dev.rgal.api.options.OptionValues;
+import dev.rgal.api.task.TaskRequest;
+import dev.rgal.api.task.TransferTask;
+import dev.rgal.api.task.TransferTaskFactory;
 import dev.rgal.api.tracking.RunTracker;
 import dev.rgal.api.tracking.TrackedRun;
 import dev.rgal.api.training.StudentContext;
@@ -63,25 +67,37 @@ import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 
 /**
- * One run's components (synthesizer, synthesis terms, student terms, trainer), built from the
- * plugin registries with each one's validated options, and closed together.
+ * One run's components (synthesizer, synthesis terms, student terms, trainer, around the task
+ * that owns the student), built from the plugin registries with each one's validated options,
+ * and closed together (the task, which owns the student, is closed by the caller).
  */
 final class RunComponents implements AutoCloseable {
   final Synthesizer synthesizer;
   final List<WeightedTerm<SynthesisTerm>> synthesisTerms;
   final List<WeightedTerm<StudentTerm>> studentTerms;
   final StudentTrainer trainer;
+  final TransferTask task;
 
-  private RunComponents(Synthesizer synthesizer, List<WeightedTerm<SynthesisTerm>> synthesisTerms,
+  private RunComponents(TransferTask task, Synthesizer synthesizer, List<WeightedTerm<SynthesisTerm>> synthesisTerms,
       List<WeightedTerm<StudentTerm>> studentTerms, StudentTrainer trainer) {
     this.synthesizer = synthesizer;
     this.synthesisTerms = synthesisTerms;
     this.studentTerms = studentTerms;
     this.trainer = trainer;
+    this.task = task;
   }
 
-  static RunComponents build(PluginHost host, RunSpec spec, FeatureNet teacher, FeatureNet student,
+  /** The run's task, built first: it decides what the student is. */
+  static TransferTask task(PluginHost host, RunSpec spec, FeatureNet teacher, String teacherSha256, DataSpec data,
+      NDManager run) {
+    OptionValues options = new SpecValidator(host).options(Registry.TASKS, spec.task().name(), spec.task().settings(), "task");
+    return host.require(Registry.TASKS, TransferTaskFactory.class, spec.task().name())
+        .create(new TaskRequest(options, spec.seed(), spec.studentArch(), teacher, teacherSha256, data, run));
+  }
+
+  static RunComponents build(PluginHost host, RunSpec spec, FeatureNet teacher, TransferTask task,
       DataSpec data, NDManager run) {
+    FeatureNet student = task.student();
     SpecValidator validator = new SpecValidator(host);
     java.util.function.BiFunction<Registry, ComponentSpecView, ComponentRequest> req =
         (registry, c) -> new ComponentRequest(validator.options(registry, c.name(), c.settings(), c.path()),
@@ -110,7 +126,7 @@ final class RunComponents implements AutoCloseable {
     StudentTrainer trainer = host.require(Registry.STUDENT_TRAINERS, StudentTrainerFactory.class, spec.trainer().name())
         .create(req.apply(Registry.STUDENT_TRAINERS,
             new ComponentSpecView(spec.trainer().name(), spec.trainer().settings(), "trainer")), student, kTerms);
-    return new RunComponents(synth, sTerms, kTerms, trainer);
+    return new RunComponents(task, synth, sTerms, kTerms, trainer);
   }
 
   /** A component of the spec with where it sits, for error messages. */
@@ -125,6 +141,7 @@ final class RunComponents implements AutoCloseable {
     Map<String, String> tags = new java.util.LinkedHashMap<>();
     Map<String, String> from = new java.util.HashMap<>();
     List<Map.Entry<String, Object>> parts = new ArrayList<>();
+    parts.add(Map.entry("task", task));
     parts.add(Map.entry("synthesizer", synthesizer));
     synthesisTerms.forEach(t -> parts.add(Map.entry("synthesis term " + t.name(), t.term())));
     studentTerms.forEach(t -> parts.add(Map.entry("student term " + t.name(), t.term())));
@@ -152,6 +169,7 @@ final class RunComponents implements AutoCloseable {
     synthesisTerms.forEach(t -> all.add(t.term()));
     studentTerms.forEach(t -> all.add(t.term()));
     all.add(trainer);
+    all.add(task); // last: a task without state writes nothing, so older checkpoints still read
     return all;
   }
 

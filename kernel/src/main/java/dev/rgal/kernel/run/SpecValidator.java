@@ -13,6 +13,7 @@ import dev.rgal.api.synthesis.SynthesisTermFactory;
 import dev.rgal.api.synthesis.SynthesizerFactory;
 import dev.rgal.api.training.StudentTermFactory;
 import dev.rgal.api.training.StudentTrainerFactory;
+import dev.rgal.api.task.TransferTaskFactory;
 import dev.rgal.kernel.plugin.PluginHost;
 import dev.rgal.toolkit.spec.Suggestions;
 import java.util.ArrayList;
@@ -45,12 +46,16 @@ public final class SpecValidator {
     if (trainer.defaultTerms().stream().noneMatch(t -> named.contains(t.name()))) {
       studentTerms.addAll(trainer.defaultTerms());
     }
-    return spec.toBuilder()
+    TransferTaskFactory task = require(Registry.TASKS, TransferTaskFactory.class, "task", spec.task().name());
+    RunSpec valid = spec.toBuilder()
+        .task(component(spec.task(), Registry.TASKS, "task"))
         .synthesizer(component(spec.synthesizer(), Registry.SYNTHESIZERS, "synthesizer"))
         .synthesisTerms(terms(spec.synthesisTerms(), Registry.SYNTHESIS_TERMS, "synthesisTerms"))
         .trainer(component(spec.trainer(), Registry.STUDENT_TRAINERS, "trainer"))
         .studentTerms(terms(studentTerms, Registry.STUDENT_TERMS, "studentTerms"))
         .build();
+    task.check(valid);
+    return valid;
   }
 
   /**
@@ -85,6 +90,7 @@ public final class SpecValidator {
       case SYNTHESIS_TERMS -> require(registry, SynthesisTermFactory.class, "synthesisTerms." + name, name).options();
       case STUDENT_TRAINERS -> require(registry, StudentTrainerFactory.class, "trainer", name).options();
       case STUDENT_TERMS -> require(registry, StudentTermFactory.class, "studentTerms." + name, name).options();
+      case TASKS -> require(registry, TransferTaskFactory.class, "task", name).options();
       default -> Options.none();
     };
   }

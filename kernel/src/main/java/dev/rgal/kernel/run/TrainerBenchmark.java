@@ -7,6 +7,7 @@ import dev.rgal.api.Bindings.Registry;
 import dev.rgal.api.DataSpec;
 import dev.rgal.api.DfkdException;
 import dev.rgal.api.RunSpec;
+import dev.rgal.api.task.TransferTask;
 import dev.rgal.api.model.ArchitectureFactory;
 import dev.rgal.api.model.FeatureNet;
 import dev.rgal.api.training.StudentContext;
@@ -82,9 +83,9 @@ public final class TrainerBenchmark {
             NDList b = test.batch(m, picked);
             pool.add(b.get(0));
           }
-          FeatureNet student = host.require(Registry.ARCHITECTURES, ArchitectureFactory.class, spec.studentArch())
-              .create(run, data.channels(), data.height(), data.width(), data.numClasses());
-          try (RunComponents c = RunComponents.build(host, spec, teacher.net(), student, data, run)) {
+          try (TransferTask task = RunComponents.task(host, spec, teacher.net(), teacher.metadata().weightsSha256(), data, run);
+              RunComponents c = RunComponents.build(host, spec, teacher.net(), task, data, run)) {
+            FeatureNet student = task.student();
             double[] perStep = new double[setup.timedEpochs()];
             int epochs = setup.warmupEpochs() + setup.timedEpochs();
             for (int e = 0; e < epochs; e++) {

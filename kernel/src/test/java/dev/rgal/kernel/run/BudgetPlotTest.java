@@ -28,4 +28,14 @@ class BudgetPlotTest {
     assertEquals(900, img.getWidth());
     assertEquals(560, img.getHeight());
   }
+
+  @Test
+  void ticksOnTheLogAxisAreLabelledWithImageCounts() {
+    // XChart's own log axis labels powers of ten only: a 4k-32k sweep needs labels of its own
+    assertEquals("4.0k", BudgetPlot.imagesLabel(BudgetPlot.log2(3993)));
+    assertEquals("8.4k", BudgetPlot.imagesLabel(BudgetPlot.log2(8448)));
+    assertEquals("31k", BudgetPlot.imagesLabel(BudgetPlot.log2(31488)));
+    assertEquals("512", BudgetPlot.imagesLabel(9));
+    assertEquals(13.0, BudgetPlot.log2(8192), 1e-12);
+  }
 }

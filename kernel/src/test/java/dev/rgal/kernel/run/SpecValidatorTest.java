@@ -84,7 +84,8 @@ class SpecValidatorTest {
     contains(fails("trainer.settings.lrSchedule", "step"), "'lrSchedule' must be one of cosine, constant, got 'step'");
     // typed top-level fields
     contains(fails("schedule.epochs", "x"), "schedule.epochs must be a whole number, got 'x'");
-    contains(fails("schedule.epochs", "0"), "schedule.epochs must be ≥ 1, got 0");
+    contains(fails("schedule.epochs", "0"), "distillation needs schedule.epochs ≥ 1 (got 0)");
+    contains(fails("schedule.epochs", "-1"), "schedule.epochs must be ≥ 0, got -1");
     contains(fails("seed", "1.5"), "seed must be a whole number, got '1.5'");
   }
 

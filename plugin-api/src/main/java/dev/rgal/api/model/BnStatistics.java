@@ -18,8 +18,10 @@ import ai.djl.ndarray.NDArray;
  * @param batchMean [C] mean of the input over N, H, W
  * @param batchVar [C] biased variance of the input over N, H, W
  * @param instanceMean [N, C] mean of each sample's input over H, W
+ * @param input the layer's input itself ([N, C] or [N, C, H, W]), for losses on other statistics
+ *     (ZeroQ's per-sample standard deviations)
  */
 @API(status = STABLE, since = "0.1")
 public record BnStatistics(
     String layer, NDArray runningMean, NDArray runningVar, NDArray batchMean, NDArray batchVar,
-    NDArray instanceMean) {}
+    NDArray instanceMean, NDArray input) {}

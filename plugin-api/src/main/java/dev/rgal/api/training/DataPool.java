@@ -24,6 +24,14 @@ public interface DataPool {
   /** Appends a batch of images [N, C, H, W] in [0, 1]. */
   void add(NDArray images);
 
+  /**
+   * Images {@code from} … {@code from + count − 1} in the order they were added, normalised and
+   * not augmented (e.g. a calibration set).
+   *
+   * @throws IndexOutOfBoundsException when the pool holds fewer
+   */
+  NDArray images(NDManager manager, int from, int count);
+
   /** A shuffled, augmented, normalised batch of {@code batchSize} distinct images. */
   NDArray sample(NDManager manager, int batchSize, Random random);
 

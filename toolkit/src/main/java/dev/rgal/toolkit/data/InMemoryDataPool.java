@@ -172,6 +172,18 @@ public final class InMemoryDataPool implements DataPool, AutoCloseable {
     return staging.gather(manager, pixels, indices, per, new Shape(indices.length, channels, height, width));
   }
 
+  @Override
+  public NDArray images(NDManager manager, int from, int count) {
+    if (from < 0 || count < 0 || from + count > size) {
+      throw new IndexOutOfBoundsException("images " + from + ".." + (from + count - 1) + " of a pool of " + size);
+    }
+    int[] idx = new int[count];
+    for (int i = 0; i < count; i++) {
+      idx[i] = from + i;
+    }
+    return norm.apply(images(manager, idx));
+  }
+
   private int[] draw(int k, Random random) {
     if (size == 0) {
       throw new IllegalStateException("the data pool is empty: synthesise before sampling");

@@ -68,7 +68,7 @@ public final class BnStatisticsTerm implements SynthesisTerm {
       BnStatistics s = layers.get(i);
       mixed.add(new BnStatistics(s.layer(), s.runningMean(), s.runningVar(),
           GraphScalars.mul(s.batchMean(), 1 - m).add(scaledMean.get(i)),
-          GraphScalars.mul(s.batchVar(), 1 - m).add(scaledVar.get(i)), s.instanceMean()));
+          GraphScalars.mul(s.batchVar(), 1 - m).add(scaledVar.get(i)), s.instanceMean(), s.input()));
     }
     return Losses.bnStatistics(mixed);
   }

@@ -66,6 +66,10 @@ public final class RunMetrics {
     private Summary() {}
 
     public static final String FILE = "summary.json";
+    /** The task's own figures: {@code name}, {@code model} (the result file) and its metrics. */
+    public static final String TASK = "task";
+    /** Inside {@link #TASK}: the task's model file, relative to the run directory. */
+    public static final String MODEL = "model";
     public static final String METHOD = "method";
     public static final String SEED = "seed";
     public static final String TEACHER_ACCURACY = "teacherAccuracy";

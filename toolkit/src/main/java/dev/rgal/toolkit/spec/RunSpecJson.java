@@ -39,7 +39,9 @@ import java.util.Set;
 public final class RunSpecJson {
   private static final Gson GSON = new GsonBuilder().setPrettyPrinting().disableHtmlEscaping().create();
   private static final Set<String> TOP = Set.of("method", "studentArch", "seed", "schedule",
-      "kdAugmentation", "synthesizer", "synthesisTerms", "trainer", "studentTerms", "description");
+      "kdAugmentation", "synthesizer", "synthesisTerms", "trainer", "studentTerms", "task", "description");
+  // components: a preset's object replaces the default one whole (its settings are its own)
+  private static final Set<String> WHOLE = Set.of("synthesizer", "trainer", "task");
   /** Fields of earlier spec versions and where they live now, so an old key gets a pointer. */
   private static final Map<String, String> MOVED = Map.of(
       "optimizer", "trainer.settings (lr, momentum, weightDecay, lrSchedule, lrMin)",
@@ -68,6 +70,7 @@ public final class RunSpecJson {
     o.add("synthesisTerms", terms(s.synthesisTerms()));
     o.add("trainer", component(s.trainer()));
     o.add("studentTerms", terms(s.studentTerms()));
+    o.add("task", component(s.task()));
     return o;
   }
 
@@ -117,7 +120,7 @@ public final class RunSpecJson {
         throw unknown(k, origin, TOP);
       }
       JsonElement base = merged.get(k);
-      if (base != null && base.isJsonObject() && o.get(k).isJsonObject() && !k.equals("synthesizer") && !k.equals("trainer")) {
+      if (base != null && base.isJsonObject() && o.get(k).isJsonObject() && !WHOLE.contains(k)) {
         for (String f : o.getAsJsonObject(k).keySet()) {
           if (!base.getAsJsonObject().has(f)) {
             throw unknown(k + "." + f, origin, base.getAsJsonObject().keySet());
@@ -128,7 +131,7 @@ public final class RunSpecJson {
     for (Map.Entry<String, JsonElement> e : o.entrySet()) {
       JsonElement base = merged.get(e.getKey());
       if (base != null && base.isJsonObject() && e.getValue().isJsonObject()
-          && !e.getKey().equals("synthesizer") && !e.getKey().equals("trainer")) {
+          && !WHOLE.contains(e.getKey())) {
         e.getValue().getAsJsonObject().entrySet().forEach(f -> base.getAsJsonObject().add(f.getKey(), f.getValue()));
       } else {
         merged.add(e.getKey(), e.getValue());
@@ -145,6 +148,7 @@ public final class RunSpecJson {
           .synthesisTerms(readTerms(merged.get("synthesisTerms")))
           .trainer(readComponent(merged.get("trainer")))
           .studentTerms(readTerms(merged.get("studentTerms")))
+          .task(readComponent(merged.get("task")))
           .build();
     } catch (RuntimeException e) {
       // Gson wraps what a record's constructor throws (a range check)

@@ -38,4 +38,25 @@ public final class Evaluation {
     }
     return (double) correct / n;
   }
+
+  /** Fraction of {@code data}'s images on which {@code a} and {@code b} predict the same class. */
+  public static double agreement(FeatureNet a, FeatureNet b, ImageDataset data, DataSpec spec, NDManager parent) {
+    Normalization norm = Normalization.of(spec);
+    long same = 0;
+    int n = data.size();
+    for (int start = 0; start < n; start += BATCH) {
+      int end = Math.min(n, start + BATCH);
+      int[] idx = new int[end - start];
+      for (int i = 0; i < idx.length; i++) {
+        idx[i] = start + i;
+      }
+      try (NDManager m = parent.newSubManager()) {
+        NDArray x = norm.apply(data.batch(m, idx).get(0));
+        NDArray pa = a.forward(x, false).logits().argMax(1);
+        NDArray pb = b.forward(x, false).logits().argMax(1);
+        same += pa.eq(pb).sum().getLong();
+      }
+    }
+    return (double) same / n;
+  }
 }

@@ -77,7 +77,7 @@ final class BnLayer extends Layer {
     if (shape.dimension() == 2) {
       NDArray mean = x.mean(new int[] {0});
       NDArray var = x.sub(mean.reshape(1, channels)).square().mean(new int[] {0});
-      return new BnStatistics(torchName, runningMean.getArray(), runningVar.getArray(), mean, var, x);
+      return new BnStatistics(torchName, runningMean.getArray(), runningVar.getArray(), mean, var, x, x);
     }
     NDArray instance = x.reshape(n, channels, -1).mean(new int[] {2});
     NDArray mean = instance.mean(new int[] {0});
@@ -92,7 +92,7 @@ final class BnLayer extends Layer {
     }
     long count = shape.size() / channels;
     NDArray var = GraphScalars.div(x.sub(mean.reshape(new Shape(meanShape))).square().sum(reduce), count);
-    return new BnStatistics(torchName, runningMean.getArray(), runningVar.getArray(), mean, var, instance);
+    return new BnStatistics(torchName, runningMean.getArray(), runningVar.getArray(), mean, var, instance, x);
   }
 
   Parameter gamma() {

@@ -137,7 +137,7 @@ class LossesTest {
       expected = 2 * (Math.sqrt(a) + Math.sqrt(b));
       NDArray batchMean = nd(m, bm).reshape(4);
       batchMean.setRequiresGradient(true);
-      BnStatistics layer = new BnStatistics("bn", nd(m, rm).reshape(4), nd(m, rv).reshape(4), batchMean, nd(m, bv).reshape(4), m.zeros(new Shape(1, 4)));
+      BnStatistics layer = new BnStatistics("bn", nd(m, rm).reshape(4), nd(m, rv).reshape(4), batchMean, nd(m, bv).reshape(4), m.zeros(new Shape(1, 4)), m.zeros(new Shape(1, 4)));
       try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
         NDArray loss = Losses.bnStatistics(List.of(layer, layer));
         assertEquals(expected, loss.getFloat(), 1e-5);

@@ -1,0 +1,57 @@
+package dev.rgal.cli;
+
+import ai.djl.ndarray.NDManager;
+import dev.rgal.api.DataSpec;
+import dev.rgal.api.DfkdException;
+import dev.rgal.quantization.QuantizedModelFile;
+import dev.rgal.quantization.QuantizedNet;
+import dev.rgal.toolkit.data.Datasets;
+import dev.rgal.toolkit.data.ImageDataset;
+import dev.rgal.toolkit.teacher.Evaluation;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.jspecify.annotations.Nullable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code rgal eval}: reloads a quantized-model file and measures it on real test data. */
+@Command(name = "eval", mixinStandardHelpOptions = true, description = "Evaluate a quantized model file on real test data.")
+final class EvalCommand implements Callable<Integer> {
+  @Mixin CommonOptions common;
+  @Spec CommandSpec spec;
+
+  @Option(names = "--model", required = true, paramLabel = "FILE", description = "A quantized-model file (quantized.rgq from 'rgal quantize').")
+  Path model;
+
+  @Option(names = "--arch", paramLabel = "NAME", description = "Refuse a model of another architecture.")
+  @Nullable String arch;
+
+  @Option(names = "--test-data", required = true, paramLabel = "DIR", description = "Directory holding the real test split.")
+  Path testData;
+
+  @Override
+  public Integer call() {
+    if (!Files.isRegularFile(model)) {
+      throw new DfkdException("--model " + model + ": no such file; pass the quantized.rgq of a 'rgal quantize' run");
+    }
+    Map<String, String> about = QuantizedModelFile.describe(model);
+    PrintWriter pw = spec.commandLine().getOut();
+    try (NDManager m = NDManager.newBaseManager(); QuantizedNet net = QuantizedModelFile.read(model, arch, m)) {
+      DataSpec data = QuantizedModelFile.dataSpec(model);
+      ImageDataset test = Datasets.open(data.dataset(), testData, Datasets.Split.TEST);
+      double acc = Evaluation.accuracy(net, test, data, m);
+      pw.printf(Locale.ROOT, "%s %s %s: top-1 %.2f%% on %d test images (%s)%n", about.get("architecture"),
+          about.get("bits"), about.get("policy"), 100 * acc, test.size(), model);
+      pw.printf(Locale.ROOT, "accuracy=%.6f%n", acc);
+    }
+    pw.flush();
+    return 0;
+  }
+}
