@@ -4,18 +4,12 @@ import dev.rgal.api.ComponentSpec;
 import dev.rgal.api.DfkdException;
 import dev.rgal.api.RunSpec;
 import dev.rgal.kernel.plugin.PluginHost;
-import dev.rgal.kernel.run.DistillRequest;
 import dev.rgal.kernel.run.DistillResult;
-import dev.rgal.kernel.run.Distiller;
 import dev.rgal.kernel.run.MethodResolver;
-import dev.rgal.kernel.run.RunDirectory;
-import dev.rgal.kernel.run.RunInputs;
 import dev.rgal.toolkit.platform.ProcessMemory;
-import dev.rgal.toolkit.spec.RunSpecJson;
 import dev.rgal.toolkit.teacher.TeacherStore;
 import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -43,9 +37,7 @@ final class QuantizeCommand implements Callable<Integer> {
   @Mixin CommonOptions common;
   @Mixin TrackingOptions tracking;
   @Spec CommandSpec spec;
-
-  @Option(names = "--teacher", paramLabel = "DIR", description = "Full-precision teacher directory (from 'rgal teacher').")
-  @Nullable Path teacher;
+  @Mixin RunOptions run;
 
   @Option(names = "--bits", paramLabel = "wNaM", description = "Weight and activation widths, 2-8 or 32: w4a4, w3a3, w4a32, ... (default: the task's, w4a4).")
   @Nullable String bits;
@@ -56,59 +48,28 @@ final class QuantizeCommand implements Callable<Integer> {
   @Option(names = "--mode", description = "ptq: calibrate only; qat: calibrate, then fine-tune with KD (default: ${DEFAULT-VALUE}).", defaultValue = "qat")
   Mode mode = Mode.qat;
 
-  @Option(names = "--data", paramLabel = "SOURCE", description = "Calibration/fine-tuning data: noise, real, or a method with extensions (fast, cmi+rgal, deepinversion, ...).")
+  @Option(names = "--data", paramLabel = "SOURCE", description = "Calibration/fine-tuning data: noise, zeroq, real, or a method with extensions (fast, cmi+rgal, deepinversion, ...).")
   @Nullable String data;
 
   @Option(names = "--train-data", paramLabel = "DIR", description = "The real training split, for --data real only.")
   @Nullable Path trainData;
 
-  @Option(names = "--preset", paramLabel = "NAME", description = "Preset of the data source's method (default: its default preset).")
-  @Nullable String preset;
-
-  @Option(names = "--epochs", description = "QAT epochs (overrides the preset; not with --mode ptq).")
-  @Nullable Integer epochs;
-
-  @Option(names = "--seed", description = "Run seed (overrides the preset).")
-  @Nullable Long seed;
-
-  @Option(names = "--set", paramLabel = "KEY=VALUE", description = "Override any spec field, e.g. --set task.settings.estimator=min-max --set trainer.settings.lr=3e-4.")
-  Map<String, String> overrides = new LinkedHashMap<>();
-
-  @Option(names = "--test-data", paramLabel = "DIR", description = "Real test data: PTQ accuracy and per-epoch accuracy of the quantized model.")
-  @Nullable Path testData;
-
-  @Option(names = "--out", paramLabel = "DIR", description = "Run directory to create.")
-  @Nullable Path out;
-
-  @Option(names = "--resume", paramLabel = "DIR", description = "Continue a killed run from its last completed epoch.")
-  @Nullable Path resume;
-
-  @Option(names = "--print-spec", description = "Print the resolved spec as JSON and exit.")
-  boolean printSpec;
-
   @Override
   public Integer call() {
     PrintWriter pw = spec.commandLine().getOut();
     try (PluginHost host = PluginHost.discover(common.pluginDirsOrDefault())) {
+      Path teacher = run.teacher("quantize");
       RunSpec runSpec;
-      Path runDir;
-      String resumeRunId = null;
-      if (teacher == null) {
-        throw new DfkdException("quantize needs --teacher DIR (the full-precision model to quantize)");
-      }
-      if (resume != null) {
-        runDir = resume;
-        runSpec = RunDirectory.spec(resume);
-        var recorded = RunDirectory.tracking(resume);
-        resumeRunId = recorded.map(RunDirectory.Tracking::runId).orElse(null);
-        recorded.ifPresent(t -> tracking.defaultTrackingUri(t.trackingUri()));
+      if (run.resume != null) {
+        runSpec = run.resumedSpec(tracking);
       } else {
-        if (data == null || out == null) {
-          throw new DfkdException("quantize needs --data SOURCE and --out DIR (or --resume DIR); sources: noise, real, or a method such as fast or cmi+rgal");
+        if (data == null || run.out == null) {
+          throw new DfkdException("quantize needs --data SOURCE and --out DIR (or --resume DIR); sources: noise, zeroq, real, or a method such as fast or cmi+rgal");
         }
         if (data.equals("none")) {
-          throw new DfkdException("--data none (weight-only ranges, activation ranges from BN: row R1) is not built yet: use --data noise, real or a method");
+          throw new DfkdException("--data none (weight-only ranges, activation ranges from BN: row R1) is not built yet: use --data noise, zeroq, real or a method");
         }
+        Integer epochs = run.epochs;
         if (mode == Mode.ptq && epochs != null && epochs != 0) {
           throw new DfkdException("--mode ptq calibrates only: drop --epochs " + epochs + " or use --mode qat");
         }
@@ -123,7 +84,7 @@ final class QuantizeCommand implements Callable<Integer> {
           throw new DfkdException("--train-data is only for --data real; a data-free source never reads a training image");
         }
         String teacherArch = TeacherStore.readMetadata(teacher).architecture();
-        runSpec = new MethodResolver(host).resolve(data + "+" + EXTENSION, preset, overrides, b -> {
+        runSpec = new MethodResolver(host).resolve(data + "+" + EXTENSION, run.preset, run.overrides, b -> {
           RunSpec current = b.build();
           ComponentSpec task = current.task();
           if (bits != null) {
@@ -141,28 +102,20 @@ final class QuantizeCommand implements Callable<Integer> {
           } else if (epochs != null) {
             b.epochs(epochs);
           }
-          if (seed != null) {
-            b.seed(seed);
+          if (run.seed != null) {
+            b.seed(run.seed);
           }
           return b;
         });
-        if (printSpec) {
-          pw.println(RunSpecJson.toJsonString(runSpec));
-          pw.flush();
+        if (run.printed(runSpec, pw)) {
           return 0;
         }
-        runDir = out;
       }
-      DistillRequest untracked = new DistillRequest(teacher, runSpec, testData, runDir, resume != null, null);
-      RunInputs.check(host, untracked);
       Map<String, String> settings = runSpec.task().settings().values();
-      String name = runSpec.method() + " " + settings.getOrDefault("bits", "?") + " seed " + runSpec.seed();
-      DistillResult r = tracking.tracked(host, "rgal-quantize", name, Map.of("run.dir", runDir.toAbsolutePath().toString()),
-          resumeRunId, run -> new Distiller(host, new ConsoleProgress(common.quiet, System.out))
-              .run(DistillRequest.builder(teacher, untracked.spec(), runDir).testData(testData)
-                  .resume(untracked.resume()).tracked(run).build(), e -> {}));
+      DistillResult r = run.launch(host, common, tracking, "rgal-quantize", runSpec,
+          runSpec.method() + " " + settings.getOrDefault("bits", "?") + " seed " + runSpec.seed());
       Map<String, Double> m = r.taskMetrics();
-      pw.printf(Locale.ROOT, "%n%s%s %s %s: FP %s, PTQ %s", resume != null ? "resumed " : "", runSpec.method(),
+      pw.printf(Locale.ROOT, "%n%s%s %s %s: FP %s, PTQ %s", run.resume != null ? "resumed " : "", runSpec.method(),
           settings.getOrDefault("bits", "?"), settings.getOrDefault("policy", "?"), DistillCommand.pct(r.teacherAccuracy()),
           DistillCommand.pct(m.getOrDefault("quant.ptq_accuracy", Double.NaN)));
       if (!r.history().isEmpty()) {

@@ -20,8 +20,26 @@ public final class Evaluation {
   private Evaluation() {}
 
   public static double accuracy(FeatureNet net, ImageDataset data, DataSpec spec, NDManager parent) {
+    return fraction(data, spec, parent, (x, labels) -> {
+      NDArray pred = net.forward(x, false).logits().argMax(1);
+      return pred.eq(labels.toType(pred.getDataType(), false)).sum().getLong();
+    });
+  }
+
+  /** Fraction of {@code data}'s images on which {@code a} and {@code b} predict the same class. */
+  public static double agreement(FeatureNet a, FeatureNet b, ImageDataset data, DataSpec spec, NDManager parent) {
+    return fraction(data, spec, parent,
+        (x, labels) -> a.forward(x, false).logits().argMax(1).eq(b.forward(x, false).logits().argMax(1)).sum().getLong());
+  }
+
+  /** Counts hits per batch of normalised images (in a sub-manager closed after each batch). */
+  private interface BatchCount {
+    long hits(NDArray images, NDArray labels);
+  }
+
+  private static double fraction(ImageDataset data, DataSpec spec, NDManager parent, BatchCount count) {
     Normalization norm = Normalization.of(spec);
-    long correct = 0;
+    long hits = 0;
     int n = data.size();
     for (int start = 0; start < n; start += BATCH) {
       int end = Math.min(n, start + BATCH);
@@ -31,32 +49,9 @@ public final class Evaluation {
       }
       try (NDManager m = parent.newSubManager()) {
         NDList batch = data.batch(m, idx);
-        NDArray x = norm.apply(batch.get(0));
-        NDArray pred = net.forward(x, false).logits().argMax(1);
-        correct += pred.eq(batch.get(1).toType(pred.getDataType(), false)).sum().getLong();
+        hits += count.hits(norm.apply(batch.get(0)), batch.get(1));
       }
     }
-    return (double) correct / n;
-  }
-
-  /** Fraction of {@code data}'s images on which {@code a} and {@code b} predict the same class. */
-  public static double agreement(FeatureNet a, FeatureNet b, ImageDataset data, DataSpec spec, NDManager parent) {
-    Normalization norm = Normalization.of(spec);
-    long same = 0;
-    int n = data.size();
-    for (int start = 0; start < n; start += BATCH) {
-      int end = Math.min(n, start + BATCH);
-      int[] idx = new int[end - start];
-      for (int i = 0; i < idx.length; i++) {
-        idx[i] = start + i;
-      }
-      try (NDManager m = parent.newSubManager()) {
-        NDArray x = norm.apply(data.batch(m, idx).get(0));
-        NDArray pa = a.forward(x, false).logits().argMax(1);
-        NDArray pb = b.forward(x, false).logits().argMax(1);
-        same += pa.eq(pb).sum().getLong();
-      }
-    }
-    return (double) same / n;
+    return (double) hits / n;
   }
 }
