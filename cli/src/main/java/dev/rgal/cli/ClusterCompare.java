@@ -72,7 +72,7 @@ final class ClusterCompare {
   static String cellId(RunSpec spec, String variant, Path teacher) {
     try {
       MessageDigest d = MessageDigest.getInstance("SHA-256");
-      d.update(RunSpecJson.toJsonString(spec).getBytes(StandardCharsets.UTF_8));
+      d.update(RunSpecJson.identity(spec).getBytes(StandardCharsets.UTF_8));
       d.update((byte) 0);
       d.update(variant.getBytes(StandardCharsets.UTF_8));
       d.update((byte) 0);

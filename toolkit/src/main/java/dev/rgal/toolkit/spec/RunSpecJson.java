@@ -59,6 +59,20 @@ public final class RunSpecJson {
     return GSON.toJson(toJson(spec));
   }
 
+  /**
+   * The run's identity: the JSON of {@link #toJson} without the members a later spec format added
+   * while they hold the value every earlier spec implied. Today that is {@code task} when it is the
+   * default {@value RunSpec#DEFAULT_TASK} without settings (specs before plugin SPI 4 had no task),
+   * so a grid cell tracked before a format addition is still recognised as the same cell.
+   */
+  public static String identity(RunSpec spec) {
+    JsonObject o = toJson(spec);
+    if (spec.task().name().equals(RunSpec.DEFAULT_TASK) && spec.task().settings().values().isEmpty()) {
+      o.remove("task");
+    }
+    return GSON.toJson(o);
+  }
+
   public static JsonObject toJson(RunSpec s) {
     JsonObject o = new JsonObject();
     o.addProperty("method", s.method());

@@ -21,6 +21,26 @@ class RunSpecJsonTest {
         .build();
   }
 
+  /**
+   * The spec.json of a budget-study cell tracked before plugin SPI 4 added {@code task}
+   * (runs/budget/fast-16k-seed0, 2026-12-01): its identity is its own text, so a grid re-run still
+   * finds that cell's finished run.
+   */
+  @Test
+  void identityOfASpecWrittenBeforeTheTaskMemberIsItsOwnText() throws Exception {
+    String before;
+    try (var in = RunSpecJsonTest.class.getResourceAsStream("/spec/fast-16k-before-spi4.json")) {
+      before = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+    }
+    RunSpec read = RunSpecJson.parse(before, "fast-16k-before-spi4.json");
+    assertEquals(before.strip(), RunSpecJson.identity(read).strip());
+    assertTrue(RunSpecJson.toJsonString(read).contains("\"task\""), "the full form names the task");
+    RunSpec quantize = read.toBuilder().task(ComponentSpec.of("quantize")).build();
+    assertTrue(RunSpecJson.identity(quantize).contains("\"quantize\""), "another task is part of the identity");
+    RunSpec distillWithSettings = read.toBuilder().task(ComponentSpec.of(RunSpec.DEFAULT_TASK).with("x", 1)).build();
+    assertTrue(RunSpecJson.identity(distillWithSettings).contains("\"task\""));
+  }
+
   @Test
   void roundTripsThroughJson() {
     RunSpec s = sample();
