@@ -178,5 +178,13 @@ class QuantizeCliTest {
     assertOneLineError(Cli.run(tmp, "eval", "--model", corrupt.toString(), "--test-data", FMNIST), null, "corrupt");
     assertOneLineError(Cli.run(tmp, "eval", "--model", tmp.resolve("nothing.rgq").toString(), "--test-data", FMNIST), null,
         "no such file");
+    // a held-out tail of the training split (what a 'real' source with holdOut=N never reads)
+    Cli.Result tail = Cli.run(tmp, "eval", "--model", model.toString(), "--test-data", FMNIST, "--split", "train", "--last", "2000");
+    assertEquals(0, tail.exit(), tail.err());
+    assertTrue(tail.out().contains("on 2000 train images"), tail.out());
+    double heldOut = Double.parseDouble(tail.out().lines().filter(l -> l.startsWith("accuracy=")).findFirst().orElseThrow().substring(9));
+    assertTrue(heldOut > 0.3, "the W4A4 model classifies held-out training images far above chance: " + heldOut);
+    assertOneLineError(Cli.run(tmp, "eval", "--model", model.toString(), "--test-data", FMNIST, "--split", "train", "--last", "0"),
+        null, "--last 0", "60000");
   }
 }
