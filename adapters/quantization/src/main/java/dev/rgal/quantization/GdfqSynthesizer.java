@@ -32,7 +32,7 @@ import java.util.List;
  * uniform over the classes, Emb a trainable [K, nz] table initialised N(0, 1) as
  * {@code nn.Embedding}. Every synthesis call takes {@code gSteps} Adam steps (lr {@code lrG},
  * betas (0.5, 0.999), persistent across calls, as GDFQ's G optimiser) on the run's synthesis terms,
- * each on a fresh (z, y), and the images of the last step go to the pool with their labels y. The
+ * each on a fresh (z, y), and the images of the last step go to the pool (y is the batch's targets). The
  * generator never sees a gradient from the student (GDFQ is not adversarial) unless the spec adds a
  * student term such as {@code adv} or RGAL's relation term.
  *
