@@ -33,8 +33,16 @@ final class EvalCommand implements Callable<Integer> {
   @Option(names = "--arch", paramLabel = "NAME", description = "Refuse a model of another architecture.")
   @Nullable String arch;
 
-  @Option(names = "--test-data", required = true, paramLabel = "DIR", description = "Directory holding the real test split.")
+  @Option(names = "--test-data", required = true, paramLabel = "DIR", description = "Directory holding the real data (the test split unless --split train).")
   Path testData;
+
+  enum Split { test, train }
+
+  @Option(names = "--split", paramLabel = "SPLIT", description = "test (default) or train: evaluate on the training split, e.g. its held-out tail with --last.")
+  Split split = Split.test;
+
+  @Option(names = "--last", paramLabel = "N", description = "Only the last N images of the split (file order), e.g. the slice a 'real' source held out with synthesizer.settings.holdOut=N.")
+  @Nullable Integer last;
 
   @Override
   public Integer call() {
@@ -45,9 +53,15 @@ final class EvalCommand implements Callable<Integer> {
     PrintWriter pw = spec.commandLine().getOut();
     try (NDManager m = NDManager.newBaseManager(); QuantizedNet net = QuantizedModelFile.read(model, arch, m)) {
       DataSpec data = QuantizedModelFile.dataSpec(model);
-      ImageDataset test = Datasets.open(data.dataset(), testData, Datasets.Split.TEST);
+      ImageDataset test = Datasets.open(data.dataset(), testData, split == Split.train ? Datasets.Split.TRAIN : Datasets.Split.TEST);
+      if (last != null) {
+        if (last < 1 || last > test.size()) {
+          throw new DfkdException("--last " + last + ": the " + split + " split has " + test.size() + " images; give 1 to " + test.size());
+        }
+        test = test.tail(last);
+      }
       double acc = Evaluation.accuracy(net, test, data, m);
-      pw.printf(Locale.ROOT, "%s %s %s: top-1 %.2f%% on %d test images (%s)%n", about.get("architecture"),
+      pw.printf(Locale.ROOT, "%s %s %s: top-1 %.2f%% on %d " + split + " images (%s)%n", about.get("architecture"),
           about.get("bits"), about.get("policy"), 100 * acc, test.size(), model);
       pw.printf(Locale.ROOT, "accuracy=%.6f%n", acc);
     }

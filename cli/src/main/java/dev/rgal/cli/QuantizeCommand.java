@@ -45,10 +45,10 @@ final class QuantizeCommand implements Callable<Integer> {
   @Option(names = "--policy", paramLabel = "all-k|ends-8", description = "Layer policy (default: the task's, all-k).")
   @Nullable String policy;
 
-  @Option(names = "--mode", description = "ptq: calibrate only; qat: calibrate, then fine-tune with KD (default: ${DEFAULT-VALUE}).", defaultValue = "qat")
-  Mode mode = Mode.qat;
+  @Option(names = "--mode", description = "ptq: calibrate only; qat: calibrate, then fine-tune with KD (default: qat; ptq for --data none).")
+  @Nullable Mode modeOption;
 
-  @Option(names = "--data", paramLabel = "SOURCE", description = "Calibration/fine-tuning data: noise, zeroq, real, or a method with extensions (fast, cmi+rgal, deepinversion, ...).")
+  @Option(names = "--data", paramLabel = "SOURCE", description = "Calibration/fine-tuning data: none (ranges from BN, PTQ only), noise, zeroq, real, or a method with extensions (fast, cmi+rgal, deepinversion, ...).")
   @Nullable String data;
 
   @Option(names = "--train-data", paramLabel = "DIR", description = "The real training split, for --data real only.")
@@ -64,11 +64,13 @@ final class QuantizeCommand implements Callable<Integer> {
         runSpec = run.resumedSpec(tracking);
       } else {
         if (data == null || run.out == null) {
-          throw new DfkdException("quantize needs --data SOURCE and --out DIR (or --resume DIR); sources: noise, zeroq, real, or a method such as fast or cmi+rgal");
+          throw new DfkdException("quantize needs --data SOURCE and --out DIR (or --resume DIR); sources: none, noise, zeroq, real, or a method such as fast or cmi+rgal");
         }
-        if (data.equals("none")) {
-          throw new DfkdException("--data none (weight-only ranges, activation ranges from BN: row R1) is not built yet: use --data noise, zeroq, real or a method");
+        boolean none = data.equals("none");
+        if (none && modeOption == Mode.qat) {
+          throw new DfkdException("--data none has no images to fine-tune on (its activation ranges come from BatchNorm): use --mode ptq, or a data source for QAT");
         }
+        Mode mode = modeOption != null ? modeOption : none ? Mode.ptq : Mode.qat;
         Integer epochs = run.epochs;
         if (mode == Mode.ptq && epochs != null && epochs != 0) {
           throw new DfkdException("--mode ptq calibrates only: drop --epochs " + epochs + " or use --mode qat");

@@ -58,6 +58,26 @@ class QuantizeCliTest {
     assertArrayEquals(teacherWeights, Files.readAllBytes(teacher.resolve("weights.params")), "the teacher is never written");
   }
 
+  /** Row R1: no image at all; the conv ReLUs take their ranges from their BNs, fc.1's ReLU a fixed one. */
+  @Test
+  void ptqWithoutDataTakesRangesFromBatchNorm() throws Exception {
+    Path teacher = TinyTeacher.get();
+    Cli.Result r = Cli.run(tmp, "quantize", "--teacher", teacher.toString(), "--bits", "w4a4", "--data", "none",
+        "--set", "task.settings.fixedRange=6", "--test-data", FMNIST, "--out", "r1", "--quiet", "--no-tracking");
+    assertEquals(0, r.exit(), r.err());
+    Path run = tmp.resolve("r1");
+    JsonObject summary = JsonParser.parseString(Files.readString(run.resolve("summary.json"))).getAsJsonObject();
+    assertEquals(0, summary.get("imagesSynthesized").getAsInt(), "no data source: not one image");
+    JsonObject t = task(run);
+    double ptq = t.get("quant.ptq_accuracy").getAsDouble();
+    assertTrue(ptq > 0.3, "W4A4 from BN ranges stays far above chance: " + ptq);
+    assertEquals(ptq, t.get("quant.model_accuracy").getAsDouble(), 0.0);
+    assertEquals(ptq, evalAccuracy(tmp, run.resolve("quantized.rgq")), 0.0);
+    List<String> rows = Files.readAllLines(run.resolve("calibration.csv"));
+    assertEquals(3, rows.stream().filter(l -> l.contains(",bn,")).count(), String.join("\n", rows));
+    assertTrue(rows.stream().anyMatch(l -> l.startsWith("fc.1,4,fixed,0,0.00000000,6.00000000")), String.join("\n", rows));
+  }
+
   private static List<String> qat(Path teacher, String out) {
     List<String> a = new ArrayList<>(List.of("quantize", "--teacher", teacher.toString(), "--bits", "w3a3",
         "--data", "real", "--train-data", FMNIST, "--seed", "1", "--test-data", FMNIST, "--out", out, "--quiet", "--no-tracking"));
@@ -135,7 +155,9 @@ class QuantizeCliTest {
     assertOneLineError(quantize("--data", "noise", "--bits", "4bit"), bad, "'4bit'", "wNaM");
     assertOneLineError(quantize("--data", "noise", "--policy", "ends-4"), bad, "ends-4", "all-k", "ends-8");
     assertOneLineError(quantize("--data", "telepathy"), bad, "telepathy");
-    assertOneLineError(quantize("--data", "none"), bad, "--data none");
+    assertOneLineError(quantize("--data", "none"), bad, "--data none", "fc.1", "no BatchNorm", "w4a32", "fixedRange");
+    assertOneLineError(quantize("--data", "none", "--mode", "qat"), bad, "--data none", "--mode ptq");
+    assertOneLineError(quantize("--data", "noise", "--set", "task.settings.fixedRange=4"), bad, "fixedRange", "ranges=bn");
     assertOneLineError(quantize("--data", "real"), bad, "--train-data");
     assertOneLineError(quantize("--data", "noise", "--set", "task.settings.bitz=w4a4"), bad, "bitz", "did you mean bits");
     assertOneLineError(quantize("--data", "noise", "--mode", "ptq", "--epochs", "3"), bad, "--mode ptq");
@@ -156,5 +178,13 @@ class QuantizeCliTest {
     assertOneLineError(Cli.run(tmp, "eval", "--model", corrupt.toString(), "--test-data", FMNIST), null, "corrupt");
     assertOneLineError(Cli.run(tmp, "eval", "--model", tmp.resolve("nothing.rgq").toString(), "--test-data", FMNIST), null,
         "no such file");
+    // a held-out tail of the training split (what a 'real' source with holdOut=N never reads)
+    Cli.Result tail = Cli.run(tmp, "eval", "--model", model.toString(), "--test-data", FMNIST, "--split", "train", "--last", "2000");
+    assertEquals(0, tail.exit(), tail.err());
+    assertTrue(tail.out().contains("on 2000 train images"), tail.out());
+    double heldOut = Double.parseDouble(tail.out().lines().filter(l -> l.startsWith("accuracy=")).findFirst().orElseThrow().substring(9));
+    assertTrue(heldOut > 0.3, "the W4A4 model classifies held-out training images far above chance: " + heldOut);
+    assertOneLineError(Cli.run(tmp, "eval", "--model", model.toString(), "--test-data", FMNIST, "--split", "train", "--last", "0"),
+        null, "--last 0", "60000");
   }
 }

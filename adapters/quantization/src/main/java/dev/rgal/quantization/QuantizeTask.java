@@ -25,6 +25,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The {@code quantize} transfer task (spec §2.8): the student is a quantized deep copy of the
@@ -57,7 +58,16 @@ public final class QuantizeTask implements TransferTask, TagContributor {
       "pool images the activation ranges are calibrated on (the first ones, from the run's data source)").atLeast(1);
   public static final Option<Integer> CALIBRATION_BATCH = Option.integer("calibrationBatch", 64,
       "images per calibration forward (each updates the range once)").atLeast(1);
-  public static final Options OPTIONS = Options.of(BITS, POLICY, ESTIMATOR, BN, CALIBRATION_IMAGES, CALIBRATION_BATCH);
+  public static final Option<String> RANGES = Option.choice("ranges", "data",
+      "where activation ranges come from: data (calibration on the run's source) or bn (no data: [0, max(beta + m|gamma|)] of the BN before each ReLU, row R1; PTQ only)",
+      "data", "bn");
+  public static final Option<Double> BN_SIGMAS = Option.real("bnSigmas", 3.0,
+      "ranges=bn: m, the BN standard deviations above beta an activation range reaches").atLeast(0);
+  public static final Option<Double> FIXED_RANGE = Option.real("fixedRange", 0.0,
+      "ranges=bn: the upper end [0, HIGH] for a ReLU without a BatchNorm before it (unset: such a ReLU is an error)")
+      .atLeast(0).optional();
+  public static final Options OPTIONS = Options.of(BITS, POLICY, ESTIMATOR, BN, CALIBRATION_IMAGES, CALIBRATION_BATCH,
+      RANGES, BN_SIGMAS, FIXED_RANGE);
 
   /** Metric keys this task reports. */
   public static final String PTQ_ACCURACY = "quant.ptq_accuracy";
@@ -71,10 +81,13 @@ public final class QuantizeTask implements TransferTask, TagContributor {
   private final dev.rgal.api.DataSpec data;
   private final int calibrationImages;
   private final int calibrationBatch;
+  // ranges=bn: the BN-derived ranges, set when the task is built (no data is ever read)
+  private final @Nullable CalibrationTable dataFreeRanges;
   private double ptqAccuracy = Double.NaN;
 
   private QuantizeTask(QuantizedNet student, FeatureNet teacher, String teacherSha256, dev.rgal.api.DataSpec data,
-      int calibrationImages, int calibrationBatch) {
+      int calibrationImages, int calibrationBatch, @Nullable CalibrationTable dataFreeRanges) {
+    this.dataFreeRanges = dataFreeRanges;
     this.data = data;
     this.student = student;
     this.teacher = teacher;
@@ -102,25 +115,32 @@ public final class QuantizeTask implements TransferTask, TagContributor {
     t.put("task", NAME);
     t.put("quant.bits", c.bits().toString());
     t.put("quant.policy", c.policy().label());
-    t.put("quant.estimator", c.estimator() == RangeEstimator.EMA ? "ema" : "min-max");
+    t.put("quant.estimator", dataFreeRanges != null ? "bn" : c.estimator() == RangeEstimator.EMA ? "ema" : "min-max");
     return t;
   }
 
   @Override
   public Map<String, Double> beforeEpochs(TaskPhase phase) {
-    while (phase.pool().size() < calibrationImages) {
-      phase.synthesis().call(); // calibrate on the data the run claims (§6.7), never on another source
+    CalibrationTable ranges;
+    int used = 0;
+    if (dataFreeRanges != null) {
+      ranges = dataFreeRanges;
+    } else {
+      while (phase.pool().size() < calibrationImages) {
+        phase.synthesis().call(); // calibrate on the data the run claims (§6.7), never on another source
+      }
+      List<NDArray> batches = new ArrayList<>();
+      for (int from = 0; from < calibrationImages; from += calibrationBatch) {
+        batches.add(phase.pool().images(phase.manager(), from, Math.min(calibrationBatch, calibrationImages - from)));
+      }
+      ranges = Calibration.calibrate(student, batches);
+      used = calibrationImages;
     }
-    List<NDArray> batches = new ArrayList<>();
-    for (int from = 0; from < calibrationImages; from += calibrationBatch) {
-      batches.add(phase.pool().images(phase.manager(), from, Math.min(calibrationBatch, calibrationImages - from)));
-    }
-    CalibrationTable ranges = Calibration.calibrate(student, batches);
     AtomicFiles.writeString(phase.runDir().resolve(RANGES_FILE), ranges.toCsv(), AtomicFiles.Existing.REPLACE);
     ptqAccuracy = phase.evaluator().accuracy(student);
     Map<String, Double> m = new LinkedHashMap<>();
     m.put(PTQ_ACCURACY, ptqAccuracy);
-    m.put(CALIBRATION_IMAGES_USED, (double) calibrationImages);
+    m.put(CALIBRATION_IMAGES_USED, (double) used);
     m.values().removeIf(v -> v.isNaN());
     return m;
   }
@@ -192,9 +212,19 @@ public final class QuantizeTask implements TransferTask, TagContributor {
         throw new DfkdException("the quantize task copies the teacher (" + teacherArch + ") but the spec's studentArch is "
             + r.studentArchitecture() + ": set studentArch to " + teacherArch + " (rgal quantize does)");
       }
-      QuantizedNet net = QuantizedNet.of(r.teacher(), config(r.options()), r.manager());
-      return new QuantizeTask(net, r.teacher(), r.teacherWeightsSha256(), r.data(), r.options().get(CALIBRATION_IMAGES),
-          r.options().get(CALIBRATION_BATCH));
+      OptionValues o = r.options();
+      QuantizedNet net = QuantizedNet.of(r.teacher(), config(o), r.manager());
+      CalibrationTable dataFree = null;
+      if (o.get(RANGES).equals("bn")) {
+        try {
+          dataFree = BnRanges.apply(net, o.get(BN_SIGMAS), o.isSet(FIXED_RANGE) ? o.get(FIXED_RANGE) : null);
+        } catch (RuntimeException e) {
+          net.close();
+          throw e;
+        }
+      }
+      return new QuantizeTask(net, r.teacher(), r.teacherWeightsSha256(), r.data(), o.get(CALIBRATION_IMAGES),
+          o.get(CALIBRATION_BATCH), dataFree);
     }
 
     @Override
@@ -206,6 +236,13 @@ public final class QuantizeTask implements TransferTask, TagContributor {
     public void check(RunSpec spec) {
       OptionValues o = OptionValues.parse(OPTIONS, "transfer task '" + NAME + "'", "task.settings", spec.task().settings().values());
       BitWidths.parse(o.get(BITS)); // one line naming the malformed width
+      if (o.get(RANGES).equals("bn") && spec.schedule().epochs() > 0) {
+        throw new DfkdException("task.settings.ranges=bn takes its ranges from BatchNorm and has no data to fine-tune on, but "
+            + "schedule.epochs is " + spec.schedule().epochs() + ": calibrate only (--mode ptq, epochs 0) or use a data source");
+      }
+      if (o.isSet(FIXED_RANGE) && !o.get(RANGES).equals("bn")) {
+        throw new DfkdException("task.settings.fixedRange is for ranges=bn (--data none) only; with data every range is calibrated: drop it");
+      }
     }
   }
 }

@@ -33,7 +33,9 @@ final class RealDataSynthesizer implements Synthesizer, TagContributor {
       "directory holding the dataset's real training split (required: this source uses real data)");
   public static final Option<Integer> FIRST = Option.integer("first", 0,
       "skip this many images of the permutation (e.g. keep a held-out slice out of QAT)").atLeast(0);
-  public static final Options OPTIONS = Options.of(DIR, FIRST);
+  public static final Option<Integer> HOLD_OUT = Option.integer("holdOut", 0,
+      "never read the last N images of the training split (file order): a validation slice, e.g. for 'rgal eval --split train --last N'").atLeast(0);
+  public static final Options OPTIONS = Options.of(DIR, FIRST, HOLD_OUT);
 
   private final ImageDataset train;
   private final int[] order;
@@ -46,11 +48,16 @@ final class RealDataSynthesizer implements Synthesizer, TagContributor {
     }
     DataSpec d = r.data();
     train = Datasets.open(d.dataset(), Path.of(dir), Datasets.Split.TRAIN);
-    order = permutation(train.size(), new Random(r.seed() ^ 0x5EA1DA7AL));
-    first = r.options().get(FIRST);
-    if (first >= train.size()) {
-      throw new DfkdException("synthesizer.settings.first=" + first + " skips the whole training split of "
+    int holdOut = r.options().get(HOLD_OUT);
+    if (holdOut >= train.size()) {
+      throw new DfkdException("synthesizer.settings.holdOut=" + holdOut + " holds out the whole training split of "
           + train.size() + " images: use a smaller value");
+    }
+    order = permutation(train.size() - holdOut, new Random(r.seed() ^ 0x5EA1DA7AL));
+    first = r.options().get(FIRST);
+    if (first >= order.length) {
+      throw new DfkdException("synthesizer.settings.first=" + first + " skips all " + order.length
+          + " usable images of the training split: use a smaller value");
     }
   }
 

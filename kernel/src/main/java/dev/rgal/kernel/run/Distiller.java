@@ -153,6 +153,8 @@ public final class Distiller implements AutoCloseable {
     Path out = request.outDir();
     RunSpec spec = request.spec();
     Checkpoint.State resumed = null;
+    boolean fresh = !request.resume();
+    boolean outExisted = Files.exists(out);
     if (request.resume()) {
       spec = RunDirectory.spec(out);
       resumed = Checkpoint.read(out);
@@ -168,6 +170,7 @@ public final class Distiller implements AutoCloseable {
     }
     Engine.getInstance().setRandomSeed((int) Seeds.derive(spec.seed(), "init", 0));
     RunEnvironment environment = RunEnvironment.current();
+    boolean started = false;
     try (NDManager run = NDManager.newBaseManager()) {
       Map<String, ArchitectureFactory> archs = host.registry(Registry.ARCHITECTURES, ArchitectureFactory.class);
       LoadedTeacher teacher = TeacherStore.load(request.teacherDir(), archs, run);
@@ -198,6 +201,7 @@ public final class Distiller implements AutoCloseable {
         if (resumed != null) {
           loop.restore(resumed, run);
         }
+        started = true;
         DistillResult result = loop.run(run, teacherAcc);
         notifyObservers(new RunOutcome(student, data, request.testDataDir(), spec, out, request.tracked()));
         return result;
@@ -205,6 +209,33 @@ public final class Distiller implements AutoCloseable {
         task.close();
         teacher.net().close();
       }
+    } catch (RuntimeException e) {
+      if (fresh && !started) {
+        abandonFreshRunDir(out, outExisted);
+      }
+      throw e;
+    }
+  }
+
+  /**
+   * A fresh run that failed while setting up (a teacher, a component or test data the spec's
+   * validation could not judge) leaves no run directory behind that looks like a run: the files it
+   * wrote go, and so does the directory when the run created it.
+   */
+  private static void abandonFreshRunDir(Path out, boolean existed) {
+    try {
+      for (String name : List.of(RunDirectory.SPEC, RunDirectory.TRACKING, "pool.bin")) {
+        Files.deleteIfExists(out.resolve(name));
+      }
+      if (!existed) {
+        try (var left = Files.list(out)) {
+          if (left.findAny().isEmpty()) {
+            Files.delete(out);
+          }
+        }
+      }
+    } catch (IOException e) {
+      System.err.println("rgal: warning: could not remove the unfinished run directory " + out + " (" + e.getMessage() + ")");
     }
   }
 

@@ -200,7 +200,12 @@ final class EpochLoop {
       finished = task.finish(phase(phase, evaluator, "finish", quiet));
     }
     Path weights = finished.model();
-    double last = history.isEmpty() ? Double.NaN : history.get(history.size() - 1).accuracy();
+    // a run without epochs (a task's preparation only, e.g. post-training quantization) delivers
+    // the model as prepared: its "last" accuracy is that model's, measured once here
+    double last = history.isEmpty() ? evaluator.accuracy(student) : history.get(history.size() - 1).accuracy();
+    if (history.isEmpty()) {
+      best = last;
+    }
     DistillResult result = new DistillResult(out, weights, teacherAcc, last, best, bestEpoch,
         synthMs / 60000, kdMs / 60000, pool.size(), history, tracked == null ? null : tracked.runId(),
         finished.metrics());
@@ -220,6 +225,10 @@ final class EpochLoop {
       fin.putAll(finished.metrics());
       fin.values().removeIf(v -> v.isNaN());
       tracked.logMetrics(spec.schedule().epochs(), fin);
+      if (!finished.metrics().isEmpty()) {
+        // names the task's own final metrics, so tables can show them without knowing the task
+        tracked.setTags(Map.of(RunMetrics.TASK_METRICS_TAG, String.join(",", finished.metrics().keySet())));
+      }
       tracked.logArtifact(weights, "");
       for (Path extra : finished.artifacts()) {
         tracked.logArtifact(extra, "");

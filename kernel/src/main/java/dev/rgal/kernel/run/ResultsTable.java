@@ -20,7 +20,22 @@ public final class ResultsTable {
   /** One configuration's aggregate. */
   public record Row(String configuration, int runs, double lastMean, double lastStd, double bestMean,
       double bestStd, double synthesisMinutes, double kdMinutes, double images, double peakRssMiB, List<String> seeds,
-      List<String> runIds) {}
+      List<String> runIds, Map<String, double[]> taskMetrics) {
+    /**
+     * @param taskMetrics the transfer task's own final metrics (tag {@link RunMetrics#TASK_METRICS_TAG}),
+     *     each as {mean, sample std} over the runs that report it, in the order first reported
+     */
+    public Row {
+      taskMetrics = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(taskMetrics));
+    }
+
+    /** A row without task metrics. */
+    public Row(String configuration, int runs, double lastMean, double lastStd, double bestMean, double bestStd,
+        double synthesisMinutes, double kdMinutes, double images, double peakRssMiB, List<String> seeds, List<String> runIds) {
+      this(configuration, runs, lastMean, lastStd, bestMean, bestStd, synthesisMinutes, kdMinutes, images, peakRssMiB,
+          seeds, runIds, Map.of());
+    }
+  }
 
   private ResultsTable() {}
 
@@ -45,13 +60,22 @@ public final class ResultsTable {
       list.sort(Comparator.comparing(r -> r.params().getOrDefault("seed", "")));
       double[] last = list.stream().mapToDouble(r -> r.metrics().get(RunMetrics.FINAL_LAST_ACCURACY)).toArray();
       double[] best = list.stream().mapToDouble(r -> r.metrics().getOrDefault(RunMetrics.FINAL_BEST_ACCURACY, Double.NaN)).toArray();
+      Map<String, double[]> task = new LinkedHashMap<>();
+      for (RunRecord r : list) {
+        for (String name : r.tags().getOrDefault(RunMetrics.TASK_METRICS_TAG, "").split(",")) {
+          if (!name.isEmpty() && !task.containsKey(name)) {
+            double[] v = list.stream().filter(x -> x.metrics().containsKey(name)).mapToDouble(x -> x.metrics().get(name)).toArray();
+            task.put(name, new double[] {mean(v), std(v)});
+          }
+        }
+      }
       rows.add(new Row(cfg, list.size(), mean(last), std(last), mean(best), std(best),
           mean(list.stream().mapToDouble(r -> r.metrics().getOrDefault(RunMetrics.FINAL_SYNTHESIS_MINUTES, Double.NaN)).toArray()),
           mean(list.stream().mapToDouble(r -> r.metrics().getOrDefault(RunMetrics.FINAL_KD_MINUTES, Double.NaN)).toArray()),
           mean(list.stream().mapToDouble(r -> r.metrics().getOrDefault(RunMetrics.FINAL_IMAGES_SYNTHESIZED, Double.NaN)).toArray()),
           list.stream().mapToDouble(r -> r.metrics().getOrDefault(RunMetrics.FINAL_PEAK_RSS_MIB, Double.NaN)).max().orElse(Double.NaN),
           list.stream().map(r -> r.params().getOrDefault("seed", "?")).toList(),
-          list.stream().map(RunRecord::runId).toList()));
+          list.stream().map(RunRecord::runId).toList(), task));
     });
     // by data budget (images synthesised), then by accuracy: a sweep reads budget by budget
     rows.sort(Comparator.comparingDouble((Row r) -> Double.isNaN(r.images()) ? Double.MAX_VALUE : r.images())
@@ -59,24 +83,51 @@ public final class ResultsTable {
     return rows;
   }
 
-  /** A plain-text table (also valid Markdown). */
+  /**
+   * A plain-text table (also valid Markdown). When some rows carry task metrics, each metric the
+   * rows report gets a column after the accuracies (fractions in %, mean ± std; "n/a" where a row
+   * lacks it).
+   */
   public static String format(List<Row> rows) {
+    List<String> taskColumns = new ArrayList<>();
+    for (Row r : rows) {
+      r.taskMetrics().keySet().stream().filter(k -> !taskColumns.contains(k)).forEach(taskColumns::add);
+    }
     StringBuilder sb = new StringBuilder();
-    sb.append("| rank | configuration | runs (seeds) | last acc % (mean ± std) | best acc % (mean ± std) | synth min | KD min | images | peak RSS MiB | run ids |\n");
-    sb.append("|---|---|---|---|---|---|---|---|---|---|\n");
+    sb.append("| rank | configuration | runs (seeds) | last acc % (mean ± std) | best acc % (mean ± std) | ");
+    for (String c : taskColumns) {
+      sb.append(c).append(fraction(c) ? " %" : "").append(" | ");
+    }
+    sb.append("synth min | KD min | images | peak RSS MiB | run ids |\n");
+    sb.append("|---|---|---|---|---|").append("---|".repeat(taskColumns.size())).append("---|---|---|---|---|\n");
     int rank = 0;
     double budget = Double.NaN;
     for (Row r : rows) {
       // ranks restart at each data budget
       rank = Double.compare(r.images(), budget) == 0 ? rank + 1 : 1;
       budget = r.images();
-      sb.append(String.format(Locale.ROOT, "| %d | %s | %d (%s) | %.2f ± %.2f | %.2f ± %.2f | %.2f | %.2f | %.0f | %s | %s |%n",
-          rank, r.configuration(), r.runs(), String.join(",", r.seeds()), 100 * r.lastMean(), 100 * r.lastStd(),
-          100 * r.bestMean(), 100 * r.bestStd(), r.synthesisMinutes(), r.kdMinutes(), r.images(),
+      sb.append(String.format(Locale.ROOT, "| %d | %s | %d (%s) | %s | %s | ",
+          rank, r.configuration(), r.runs(), String.join(",", r.seeds()), meanStd(100, r.lastMean(), r.lastStd()),
+          meanStd(100, r.bestMean(), r.bestStd())));
+      for (String c : taskColumns) {
+        double[] v = r.taskMetrics().get(c);
+        double scale = fraction(c) ? 100 : 1;
+        sb.append(v == null ? "n/a" : meanStd(scale, v[0], v[1])).append(" | ");
+      }
+      sb.append(String.format(Locale.ROOT, "%.2f | %.2f | %.0f | %s | %s |%n",
+          r.synthesisMinutes(), r.kdMinutes(), r.images(),
           Double.isNaN(r.peakRssMiB()) ? "n/a" : String.format(Locale.ROOT, "%.0f", r.peakRssMiB()),
           String.join(" ", r.runIds().stream().map(id -> id.length() > 8 ? id.substring(0, 8) : id).toList())));
     }
     return sb.toString();
+  }
+
+  private static String meanStd(double scale, double mean, double std) {
+    return Double.isNaN(mean) ? "n/a" : String.format(Locale.ROOT, "%.2f ± %.2f", scale * mean, scale * std);
+  }
+
+  private static boolean fraction(String metric) {
+    return metric.endsWith("accuracy") || metric.endsWith("agreement");
   }
 
   static double mean(double[] v) {

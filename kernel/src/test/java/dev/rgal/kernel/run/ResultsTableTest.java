@@ -59,4 +59,29 @@ class ResultsTableTest {
     List<String> ranks = table.lines().skip(2).map(l -> l.split("\\|")[1].trim()).toList();
     assertEquals(List.of("1", "2", "1", "2"), ranks, "ranks restart at each budget: " + table);
   }
+
+  private static RunRecord quantRun(String id, String variant, String seed, double ptq, double last) {
+    return new RunRecord(id, variant + "-" + seed, "FINISHED", Map.of("seed", seed),
+        Map.of("final.last_accuracy", last, "quant.ptq_accuracy", ptq, "quant.teacher_agreement", 0.9, "quant.calibration_images", 256.0),
+        Map.of("method", "noise+quantize", "variant", variant, "task.metrics", "quant.ptq_accuracy,quant.teacher_agreement,quant.calibration_images"));
+  }
+
+  @Test
+  void aTasksOwnFinalMetricsBecomeColumnsNamedByItsTag() {
+    List<ResultsTable.Row> rows = ResultsTable.rows(List.of(
+        quantRun("a", "w4a4", "0", 0.80, 0.86), quantRun("b", "w4a4", "1", 0.82, 0.88),
+        quantRun("c", "w3a3", "0", 0.60, 0.70),
+        run("d", "fast", "0", "FINISHED", 0.75, null)));
+    ResultsTable.Row w4 = rows.stream().filter(r -> r.configuration().equals("noise+quantize [w4a4]")).findFirst().orElseThrow();
+    assertEquals(0.81, w4.taskMetrics().get("quant.ptq_accuracy")[0], 1e-12);
+    assertEquals(Math.sqrt(0.0002), w4.taskMetrics().get("quant.ptq_accuracy")[1], 1e-12);
+    String table = ResultsTable.format(rows);
+    String header = table.lines().findFirst().orElseThrow();
+    assertTrue(header.contains("| quant.ptq_accuracy % | quant.teacher_agreement % | quant.calibration_images | synth min"), header);
+    assertTrue(table.contains("| 87.00 ± 1.41 | n/a | 81.00 ± 1.41 | 90.00 ± 0.00 | 256.00 ± 0.00 |"), table);
+    String fast = table.lines().filter(l -> l.contains("| fast |")).findFirst().orElseThrow();
+    assertTrue(fast.contains("| n/a | n/a | n/a |"), "a distillation row has no quantization columns: " + fast);
+    assertEquals(table.lines().skip(1).findFirst().orElseThrow().chars().filter(ch -> ch == '|').count(),
+        header.chars().filter(ch -> ch == '|').count(), "the separator has one cell per column");
+  }
 }

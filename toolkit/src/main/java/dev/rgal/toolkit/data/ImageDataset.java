@@ -51,6 +51,22 @@ public final class ImageDataset {
   public int width() { return width; }
   public int numClasses() { return numClasses; }
 
+  /**
+   * The last {@code n} images (in file order) as a dataset of their own, e.g. a validation slice
+   * held out of the training split.
+   *
+   * @throws IllegalArgumentException unless 1 ≤ n ≤ size()
+   */
+  public ImageDataset tail(int n) {
+    if (n < 1 || n > labels.length) {
+      throw new IllegalArgumentException("cannot take the last " + n + " of " + labels.length + " images");
+    }
+    int per = channels * height * width;
+    int from = labels.length - n;
+    return new ImageDataset(name, channels, height, width, numClasses,
+        Arrays.copyOfRange(pixels, from * per, labels.length * per), Arrays.copyOfRange(labels, from, labels.length));
+  }
+
   /** The label of image {@code i}. */
   public int label(int i) {
     return labels[i];

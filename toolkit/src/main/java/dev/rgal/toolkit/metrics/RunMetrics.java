@@ -40,6 +40,12 @@ public final class RunMetrics {
 
   // ---- tracked once at the end (step = epochs)
   public static final String FINAL_LAST_ACCURACY = "final.last_accuracy";
+  /**
+   * Tag naming, comma-separated, the final metrics the run's transfer task reported (e.g. {@code
+   * quant.ptq_accuracy}); a metric whose name ends in {@code accuracy} or {@code agreement} is a
+   * fraction.
+   */
+  public static final String TASK_METRICS_TAG = "task.metrics";
   public static final String FINAL_BEST_ACCURACY = "final.best_accuracy";
   public static final String FINAL_SYNTHESIS_MINUTES = "final.synthesis_minutes";
   public static final String FINAL_KD_MINUTES = "final.kd_minutes";

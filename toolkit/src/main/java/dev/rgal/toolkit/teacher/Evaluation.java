@@ -32,12 +32,17 @@ public final class Evaluation {
         (x, labels) -> a.forward(x, false).logits().argMax(1).eq(b.forward(x, false).logits().argMax(1)).sum().getLong());
   }
 
-  /** Counts hits per batch of normalised images (in a sub-manager closed after each batch). */
-  private interface BatchCount {
+  /** Counts hits in one batch of normalised images and their labels (arrays of a per-batch manager). */
+  @FunctionalInterface
+  public interface BatchCount {
     long hits(NDArray images, NDArray labels);
   }
 
-  private static double fraction(ImageDataset data, DataSpec spec, NDManager parent, BatchCount count) {
+  /**
+   * Sums {@code count} over {@code data} in batches of normalised images, each batch in a
+   * sub-manager of {@code parent} closed right after it (memory stays flat).
+   */
+  public static long count(ImageDataset data, DataSpec spec, NDManager parent, BatchCount count) {
     Normalization norm = Normalization.of(spec);
     long hits = 0;
     int n = data.size();
@@ -52,6 +57,10 @@ public final class Evaluation {
         hits += count.hits(norm.apply(batch.get(0)), batch.get(1));
       }
     }
-    return (double) hits / n;
+    return hits;
+  }
+
+  private static double fraction(ImageDataset data, DataSpec spec, NDManager parent, BatchCount count) {
+    return (double) count(data, spec, parent, count) / data.size();
   }
 }

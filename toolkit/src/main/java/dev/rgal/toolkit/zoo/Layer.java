@@ -88,6 +88,23 @@ abstract class Layer extends AbstractBlock {
     return hooks == null ? y : hooks.activation(site, y);
   }
 
+  /** Key of the per-forward recorder of which BatchNorm feeds which ReLU ({@code Map<site, BN name>}). */
+  static final String BN_BEFORE_RELU = "rgal.bnBeforeRelu";
+
+  /**
+   * {@code relu(site, bn(x))}: a ReLU whose input is exactly a BatchNorm's output, declared as such
+   * so that {@link ZooNet#batchNormBeforeActivation()} can name the BN (BN-derived activation ranges
+   * need it, and a ReLU after a residual sum must not claim one).
+   */
+  static NDArray bnRelu(String site, BnLayer bn, NDArray x, boolean training, @Nullable PairList<String, Object> params) {
+    if (params != null && params.get(BN_BEFORE_RELU) instanceof java.util.Map<?, ?> recorder) {
+      @SuppressWarnings("unchecked")
+      java.util.Map<String, String> r = (java.util.Map<String, String>) recorder;
+      r.put(site, bn.torchName);
+    }
+    return relu(site, bn.apply(x, training, params), params);
+  }
+
   static Parameter param(String name, Parameter.Type type, Shape shape, ai.djl.training.initializer.Initializer init) {
     return Parameter.builder().setName(name).setType(type).optShape(shape).optInitializer(init).build();
   }

@@ -55,10 +55,7 @@ final class LeNet5 extends NetBody {
   private NDArray block(int i, NDArray x, boolean training, @Nullable PairList<String, Object> p) {
     NDArray h = convs[i].apply(x, training, p);
     BnLayer bn = bns[i];
-    if (bn != null) {
-      h = bn.apply(h, training, p);
-    }
-    return relu(reluSites[i], h, p);
+    return bn == null ? relu(reluSites[i], h, p) : bnRelu(reluSites[i], bn, h, training, p);
   }
 
   @Override

@@ -48,7 +48,7 @@ final class ResNetCifar extends NetBody {
 
   @Override
   NDList features(NDArray x, boolean training, @Nullable PairList<String, Object> p) {
-    NDArray out = relu("relu", bn1.apply(conv1.apply(x, training, p), training, p), p);
+    NDArray out = bnRelu("relu", bn1, conv1.apply(x, training, p), training, p);
     List<NDArray> taps = new ArrayList<>(4);
     for (List<Basic> stage : stages) {
       for (Basic b : stage) {
@@ -88,7 +88,7 @@ final class ResNetCifar extends NetBody {
 
     @Override
     NDArray apply(NDArray x, boolean training, @Nullable PairList<String, Object> p) {
-      NDArray h = relu(name + ".relu1", bn1.apply(conv1.apply(x, training, p), training, p), p);
+      NDArray h = bnRelu(name + ".relu1", bn1, conv1.apply(x, training, p), training, p);
       h = bn2.apply(conv2.apply(h, training, p), training, p);
       NDArray s = shortConv == null || shortBn == null
           ? x

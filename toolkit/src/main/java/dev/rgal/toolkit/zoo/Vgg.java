@@ -64,7 +64,7 @@ final class Vgg extends NetBody {
       List<ConvLayer> c = convs.get(b);
       List<BnLayer> n = bns.get(b);
       for (int i = 0; i < c.size(); i++) {
-        out = relu("block" + b + "." + (3 * i + 2), n.get(i).apply(c.get(i).apply(out, training, p), training, p), p);
+        out = bnRelu("block" + b + "." + (3 * i + 2), n.get(i), c.get(i).apply(out, training, p), training, p);
       }
       if (poolAfter[b]) {
         out = maxPool2(out);

@@ -63,7 +63,7 @@ final class WideResNet extends NetBody {
       }
       taps.add(out);
     }
-    NDArray pooled = globalAvgPool(relu("relu", bn1.apply(out, training, p), p));
+    NDArray pooled = globalAvgPool(bnRelu("relu", bn1, out, training, p));
     return list(fc.apply(pooled, training, p), pooled, taps);
   }
 
@@ -92,8 +92,8 @@ final class WideResNet extends NetBody {
 
     @Override
     NDArray apply(NDArray x, boolean training, @Nullable PairList<String, Object> p) {
-      NDArray o = relu(name + ".relu1", bn1.apply(x, training, p), p);
-      NDArray h = relu(name + ".relu2", bn2.apply(conv1.apply(o, training, p), training, p), p);
+      NDArray o = bnRelu(name + ".relu1", bn1, x, training, p);
+      NDArray h = bnRelu(name + ".relu2", bn2, conv1.apply(o, training, p), training, p);
       h = conv2.apply(h, training, p);
       NDArray s = shortcut == null ? x : shortcut.apply(o, training, p);
       return h.addi(s);

@@ -156,6 +156,21 @@ public final class ZooNet implements FeatureNet, NamedWeights {
     return List.copyOf(sites);
   }
 
+  /**
+   * For each ReLU site whose input is exactly a BatchNorm's output, that BN's state-dict name
+   * (prefix of {@code .weight}, {@code .bias}, ...), in forward order; a ReLU after a residual sum
+   * or a linear layer without BN is absent. Found by running one zero image through the net.
+   */
+  public Map<String, String> batchNormBeforeActivation() {
+    Map<String, String> found = new LinkedHashMap<>();
+    PairList<String, Object> params = new PairList<>();
+    params.add(Layer.BN_BEFORE_RELU, found);
+    try (NDManager m = manager.newSubManager()) {
+      body.features(m.zeros(new Shape(1, info.channels(), info.height(), info.width())), false, params);
+    }
+    return Collections.unmodifiableMap(found);
+  }
+
   @Override
   public Features forwardWithBnStatistics(NDArray x, boolean training) {
     List<BnStatistics> sink = new ArrayList<>(info.bnLayers());
