@@ -14,7 +14,9 @@ import java.util.Map;
  * configuration (method plus variant) and data budget, mean ± std over its finished runs (seeds) of the last- and
  * best-epoch accuracy, synthesis and KD minutes, the data budget, the largest per-run peak RSS
  * ({@code final.peak_rss_mib}; "n/a" for runs that predate it), and the run ids; ranked by mean
- * last-epoch accuracy (the honest figure: best-epoch selection uses the test set).
+ * last-epoch accuracy (the honest figure: best-epoch selection uses the test set). Runs of
+ * different teachers ({@value #TEACHER_SHA}) are never pooled: when an experiment holds several,
+ * each configuration name carries its teacher's first 8 hex digits.
  */
 public final class ResultsTable {
   /** One configuration's aggregate. */
@@ -37,18 +39,27 @@ public final class ResultsTable {
     }
   }
 
+  /** The param (and tag) naming the teacher's weights; runs of different teachers are never pooled. */
+  public static final String TEACHER_SHA = "teacher.sha256";
+
   private ResultsTable() {}
 
   /** Aggregates FINISHED runs that carry final metrics. */
   public static List<Row> rows(List<RunRecord> runs) {
     Map<String, List<RunRecord>> groups = new LinkedHashMap<>();
-    for (RunRecord r : runs) {
-      if (!"FINISHED".equals(r.status()) || !r.metrics().containsKey(RunMetrics.FINAL_LAST_ACCURACY)) {
-        continue;
-      }
+    List<RunRecord> finished = runs.stream()
+        .filter(r -> "FINISHED".equals(r.status()) && r.metrics().containsKey(RunMetrics.FINAL_LAST_ACCURACY))
+        .toList();
+    // runs of different teachers are different experiments: never averaged, and named apart
+    boolean severalTeachers = finished.stream().map(ResultsTable::teacher).distinct().count() > 1;
+    for (RunRecord r : finished) {
       String method = r.tags().getOrDefault("method", r.params().getOrDefault("method", "?"));
       String variant = r.tags().get("variant");
       String cfg = variant == null || variant.isEmpty() ? method : method + " [" + variant + "]";
+      if (severalTeachers) {
+        String sha = teacher(r);
+        cfg += " (teacher " + (sha.isEmpty() ? "unknown" : sha.substring(0, Math.min(8, sha.length()))) + ")";
+      }
       // one row per configuration and data budget: a budget sweep's cells differ only in the images
       groups.computeIfAbsent(cfg + "\u0000" + r.params().getOrDefault(RunMetrics.DATA_BUDGET_IMAGES, ""),
           k -> new ArrayList<>()).add(r);
@@ -81,6 +92,10 @@ public final class ResultsTable {
     rows.sort(Comparator.comparingDouble((Row r) -> Double.isNaN(r.images()) ? Double.MAX_VALUE : r.images())
         .thenComparing(Comparator.comparingDouble(Row::lastMean).reversed()));
     return rows;
+  }
+
+  private static String teacher(RunRecord r) {
+    return r.params().getOrDefault(TEACHER_SHA, r.tags().getOrDefault(TEACHER_SHA, ""));
   }
 
   /**

@@ -84,4 +84,24 @@ class ResultsTableTest {
     assertEquals(table.lines().skip(1).findFirst().orElseThrow().chars().filter(ch -> ch == '|').count(),
         header.chars().filter(ch -> ch == '|').count(), "the separator has one cell per column");
   }
+
+  @Test
+  void runsOfDifferentTeachersAreNeverAveragedTogether() {
+    RunRecord a = withTeacher(run("a", "fast", "0", "FINISHED", 0.80, null), "29749976aaaa");
+    RunRecord b = withTeacher(run("b", "fast", "1", "FINISHED", 0.70, null), "d7b8ec4fbbbb");
+    List<ResultsTable.Row> rows = ResultsTable.rows(List.of(a, b));
+    assertEquals(List.of("fast (teacher 29749976)", "fast (teacher d7b8ec4f)"),
+        rows.stream().map(ResultsTable.Row::configuration).toList());
+    assertEquals(1, rows.get(0).runs());
+    List<ResultsTable.Row> one = ResultsTable.rows(List.of(a, withTeacher(run("c", "fast", "1", "FINISHED", 0.70, null), "29749976aaaa")));
+    assertEquals(List.of("fast"), one.stream().map(ResultsTable.Row::configuration).toList(),
+        "one teacher: names unchanged");
+    assertEquals(0.75, one.get(0).lastMean(), 1e-12);
+  }
+
+  private static RunRecord withTeacher(RunRecord r, String sha) {
+    Map<String, String> params = new HashMap<>(r.params());
+    params.put("teacher.sha256", sha);
+    return new RunRecord(r.runId(), r.runName(), r.status(), params, r.metrics(), r.tags());
+  }
 }
