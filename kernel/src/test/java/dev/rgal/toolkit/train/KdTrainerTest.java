@@ -2,6 +2,7 @@ package dev.rgal.toolkit.train;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.engine.Engine;
@@ -10,7 +11,12 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.training.GradientCollector;
 import dev.rgal.api.Bindings.Registry;
 import dev.rgal.api.ComponentRequest;
+import dev.rgal.api.DfkdException;
 import dev.rgal.api.RunSpec;
+import dev.rgal.api.WeightedTerm;
+import dev.rgal.api.training.StudentStep;
+import dev.rgal.api.training.StudentTerm;
+import dev.rgal.toolkit.teacher.Evaluation;
 import dev.rgal.api.training.StudentContext;
 import dev.rgal.toolkit.data.Datasets;
 import dev.rgal.toolkit.data.ImageDataset;
@@ -99,6 +105,67 @@ class KdTrainerTest {
         moved += w.getGradient().abs().sum().getFloat();
       }
       assertEquals(0, moved, 0.0, "gradients are zero after the step");
+    }
+  }
+
+  /**
+   * Mixing at KD time still distils: a student trained for 150 mixed steps on 1,024 real test
+   * images (the teacher labels each mixture) classifies 2,000 other test images far above chance.
+   */
+  @Test
+  void aStudentDistilledOnMixedBatchesLearns() {
+    try (PluginHost host = PluginHost.discover(); NDManager run = NDManager.newBaseManager()) {
+      LoadedTeacher teacher = TeacherStore.load(TestTeachers.lenet5bn(), Zoo.factories(), run);
+      ImageDataset test = Datasets.open("fashion-mnist", null, Datasets.Split.TEST);
+      ImageDataset train = test.take(1024);
+      ImageDataset held = test.tail(2000);
+      for (String kind : List.of(KdMixing.MIXUP, KdMixing.CUTMIX)) {
+        RunSpec spec = new Distiller(host, Progress.silent()).spec("test", null,
+            Map.of("schedule.kdStepsPerEpoch", "150", "trainer.settings.batchSize", "64", "trainer.settings.mix", kind));
+        Engine.getInstance().setRandomSeed(3);
+        ZooNet student = Zoo.create("lenet5-half-bn", run, 1, 32, 32, 10);
+        int[] all = new int[train.size()];
+        for (int i = 0; i < all.length; i++) {
+          all[i] = i;
+        }
+        ComponentRequest req = new ComponentRequest(
+            new SpecValidator(host).options(Registry.STUDENT_TRAINERS, "kd", spec.trainer().settings(), "trainer"),
+            spec.seed(), teacher.net().info(), student.info(), teacher.metadata().dataSpec(), run);
+        try (InMemoryDataPool pool = InMemoryDataPool.open(tmp.resolve(kind + ".bin"), teacher.metadata().dataSpec(), spec.kdAugmentation());
+            KdTrainer trainer = new KdTrainer(req, student, List.of());
+            NDManager m = run.newSubManager()) {
+          pool.add(train.batch(m, all).get(0));
+          trainer.trainEpoch(new StudentContext(teacher.net(), student, pool, List.of(), 0, 1, spec.schedule().kdStepsPerEpoch(), m, new Random(5)));
+        }
+        double accuracy = Evaluation.accuracy(student, held, teacher.metadata().dataSpec(), run);
+        assertTrue(accuracy > 0.5, kind + ": held-out accuracy " + accuracy + " after 150 mixed KD steps (chance 0.1)");
+      }
+    }
+  }
+
+  @Test
+  void mixingIsRefusedWithATermThatNeedsPairedViews() {
+    try (PluginHost host = PluginHost.discover(); NDManager run = NDManager.newBaseManager()) {
+      LoadedTeacher teacher = TeacherStore.load(TestTeachers.lenet5bn(), Zoo.factories(), run);
+      RunSpec spec = new Distiller(host, Progress.silent()).spec("test", null, Map.of("trainer.settings.mix", "mixup"));
+      ZooNet student = Zoo.create("lenet5-half-bn", run, 1, 32, 32, 10);
+      ComponentRequest req = new ComponentRequest(
+          new SpecValidator(host).options(Registry.STUDENT_TRAINERS, "kd", spec.trainer().settings(), "trainer"),
+          spec.seed(), teacher.net().info(), student.info(), teacher.metadata().dataSpec(), run);
+      StudentTerm pairedTerm = new StudentTerm() {
+        @Override
+        public NDArray loss(StudentStep step) {
+          return step.student().logits().sum().mul(0);
+        }
+
+        @Override
+        public boolean needsPairedViews() {
+          return true;
+        }
+      };
+      DfkdException e = assertThrows(DfkdException.class,
+          () -> new KdTrainer(req, student, List.of(new WeightedTerm<>("paired", 1, pairedTerm))));
+      assertTrue(e.getMessage().contains("trainer.settings.mix=none"), e.getMessage());
     }
   }
 }

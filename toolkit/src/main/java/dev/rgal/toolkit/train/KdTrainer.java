@@ -12,6 +12,7 @@ import ai.djl.nn.Parameter;
 import ai.djl.training.GradientCollector;
 import ai.djl.util.Pair;
 import dev.rgal.api.ComponentRequest;
+import dev.rgal.api.DfkdException;
 import dev.rgal.api.WeightedTerm;
 import dev.rgal.api.model.FeatureNet;
 import dev.rgal.api.model.Features;
@@ -39,6 +40,8 @@ import java.util.Map;
  * {@code T²·KL(teacher‖student) + Σ w·term}, one SGD step over the student and every block the
  * terms registered. The learning rate follows {@link #LR_SCHEDULE}, stepped per epoch; the number
  * of steps is the loop's ({@code schedule.kdStepsPerEpoch}, in {@link StudentContext#steps()}).
+ * With {@link #MIX} set, each batch is mixed with a shuffled copy of itself before both forwards
+ * ({@link KdMixing}).
  *
  * <p>Options: {@link #OPTIONS}.
  */
@@ -57,15 +60,22 @@ public final class KdTrainer implements StudentTrainer {
       "KD softmax temperature T (loss T²·KL(teacher‖student))").atLeast(0.01);
   public static final Option<Integer> BATCH_SIZE = Option.integer("batchSize", 256,
       "images per KD step (with paired views: pairs × 2)").atLeast(2);
+  public static final Option<String> MIX = Option.choice("mix", KdMixing.NONE,
+      "KD-time mixing of each pool batch with a shuffled copy of itself (the teacher labels the mixed"
+          + " images): none, mixup (convex combination) or cutmix (pasted box); not with paired views",
+      KdMixing.NONE, KdMixing.MIXUP, KdMixing.CUTMIX);
+  public static final Option<Double> MIX_ALPHA = Option.real("mixAlpha", 1.0,
+      "Beta(α, α) parameter of the mixing fraction, drawn once per batch (1 = uniform)").atLeast(0.01);
   /** The {@code kd} trainer's options; trainers built on this loop declare these too. */
   public static final Options OPTIONS = Options.of(LR, MOMENTUM, WEIGHT_DECAY, LR_SCHEDULE, LR_MIN,
-      TEMPERATURE, BATCH_SIZE);
+      TEMPERATURE, BATCH_SIZE, MIX, MIX_ALPHA);
 
   private final OptionValues options;
   private final FeatureNet student;
   private final List<WeightedTerm<StudentTerm>> terms;
   private final Sgd sgd;
   private final boolean paired;
+  private final KdMixing mixing;
 
   public KdTrainer(ComponentRequest request, FeatureNet student, List<WeightedTerm<StudentTerm>> terms) {
     this.options = request.options();
@@ -79,6 +89,12 @@ public final class KdTrainer implements StudentTrainer {
     }
     this.sgd = new Sgd(weights, options.get(MOMENTUM), options.get(WEIGHT_DECAY), request.manager());
     this.paired = terms.stream().anyMatch(t -> t.term().needsPairedViews());
+    this.mixing = new KdMixing(options.get(MIX), options.get(MIX_ALPHA));
+    if (paired && mixing.enabled()) {
+      // mixing would pair a view of one image with a view of another mixture
+      throw new DfkdException("trainer option mix=" + options.get(MIX) + " cannot be used with a student term that"
+          + " needs paired views (e.g. the rgal terms): set trainer.settings.mix=none or drop that term");
+    }
   }
 
   /** Arrays of the block's parameters that require gradients (BN running statistics excluded). */
@@ -106,7 +122,7 @@ public final class KdTrainer implements StudentTrainer {
         // gradients (up to gSteps iterations' worth per call); start every step from zero.
         sgd.zeroGradients();
         NDArray x = paired ? ctx.pool().samplePaired(m, batch / 2, ctx.random())
-            : ctx.pool().sample(m, batch, ctx.random());
+            : mixing.apply(ctx.pool().sample(m, batch, ctx.random()), m, ctx.random());
         Features teacher = ctx.teacher().forward(x, false);
         Map<String, NDArray> parts = new LinkedHashMap<>();
         try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
