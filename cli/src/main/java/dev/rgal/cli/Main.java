@@ -11,7 +11,7 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = Main.Version.class,
     description = "Data-free knowledge distillation: synthesise images from a teacher alone and train a student on them.",
-    subcommands = {PluginsCommand.class, TeacherCommand.class, DistillCommand.class, QuantizeCommand.class, EvalCommand.class, BenchCommand.class, CompareCommand.class, RunsCommand.class, ExportCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {PluginsCommand.class, TeacherCommand.class, DistillCommand.class, QuantizeCommand.class, IncrementalCommand.class, EvalCommand.class, BenchCommand.class, CompareCommand.class, RunsCommand.class, ExportCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 

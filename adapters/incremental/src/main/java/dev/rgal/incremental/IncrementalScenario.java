@@ -111,6 +111,16 @@ public final class IncrementalScenario {
     return subset(train, c -> classes.contains(c));
   }
 
+  /**
+   * The real training images of tasks 1..{@code task}, with run labels: for an upper bound that is
+   * allowed real old data ({@code joint}) and nothing else. Recorded in {@link #realClassesTouched()}.
+   */
+  public ImageDataset trainingDataUpTo(ImageDataset train, int task) {
+    List<Integer> seen = order.classes().subList(0, seenClasses(task));
+    touched.computeIfAbsent(task, t -> new TreeSet<>()).addAll(seen);
+    return subset(train, c -> seen.contains(c));
+  }
+
   /** The test images of the classes seen after {@code task} (tasks 1..t), with run labels. */
   public ImageDataset testSeen(ImageDataset test, int task) {
     List<Integer> seen = order.classes().subList(0, seenClasses(task));

@@ -38,4 +38,20 @@ public final class SeenClassEvaluator {
       matrix.record(t, j, correct, task.size());
     }
   }
+
+  /**
+   * The task-aware ("pt-local", spec §1.6) accuracy on task j: argmax over task j's own logits
+   * [K_o(j), K_s(j)) only. For analysis; the reported metrics are task-agnostic.
+   */
+  public static double taskAwareAccuracy(FeatureNet net, IncrementalScenario scenario, ImageDataset test, int j,
+      DataSpec spec, NDManager manager) {
+    int from = scenario.oldClasses(j);
+    int to = scenario.seenClasses(j);
+    ImageDataset task = scenario.testOfTask(test, j);
+    long correct = Evaluation.count(task, spec, manager, (x, labels) -> {
+      NDArray pred = Heads.slice(net.forward(x, false).logits(), from, to).argMax(1).add(from);
+      return pred.eq(labels.toType(pred.getDataType(), false)).sum().getLong();
+    });
+    return (double) correct / task.size();
+  }
 }

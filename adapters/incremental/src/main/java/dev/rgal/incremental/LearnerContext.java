@@ -1,0 +1,28 @@
+package dev.rgal.incremental;
+
+import static org.apiguardian.api.API.Status.EXPERIMENTAL;
+
+import org.apiguardian.api.API;
+
+import ai.djl.ndarray.NDManager;
+import dev.rgal.api.DataSpec;
+import dev.rgal.api.model.FeatureNet;
+import dev.rgal.toolkit.progress.Progress;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * What a learner gets for task {@code task} (1-based).
+ *
+ * @param model the model to train: the previous task's model continued, or a fresh one for a method
+ *     that {@linkplain IncrementalMethod#retrainsFromScratch() retrains}
+ * @param previous M_{t−1}, frozen (evaluate it with {@code training = false}), or null at task 1
+ * @param oldClasses K_o(t): logits [0, K_o) are the earlier tasks' classes
+ * @param seenClasses K_s(t): every loss and the evaluation use logits [0, K_s)
+ * @param seed the task's seed (spec: 100·r + t)
+ * @param progress where a learner starts its progress bars
+ */
+@API(status = EXPERIMENTAL, since = "0.2")
+public record LearnerContext(int task, IncrementalScenario scenario, FeatureNet model, @Nullable FeatureNet previous,
+    TaskData data, int oldClasses, int seenClasses, IncrementalSchedule schedule, DataSpec spec, long seed,
+    NDManager manager, Progress progress) {
+}

@@ -1,0 +1,181 @@
+package dev.rgal.cli;
+
+import dev.rgal.api.Bindings.Registry;
+import dev.rgal.api.DfkdException;
+import dev.rgal.api.model.ArchitectureFactory;
+import dev.rgal.incremental.AccuracyMatrix;
+import dev.rgal.incremental.ClassOrder;
+import dev.rgal.incremental.IncrementalMethod;
+import dev.rgal.incremental.IncrementalRun;
+import dev.rgal.incremental.IncrementalSchedule;
+import dev.rgal.incremental.TaskSplit;
+import dev.rgal.kernel.plugin.PluginHost;
+import dev.rgal.toolkit.data.Datasets;
+import dev.rgal.toolkit.io.AtomicFiles;
+import dev.rgal.toolkit.platform.ProcessMemory;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.jspecify.annotations.Nullable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code rgal incremental}: non-exemplar class-incremental learning over a task split, tracked
+ * with step = task; see docs/incremental.md.
+ */
+@Command(name = "incremental", mixinStandardHelpOptions = true, description = {
+    "Class-incremental learning without stored old images: the model learns the classes task by task;",
+    "at task t only the real images of task t's classes are read. Prints the accuracy matrix after each task",
+    "and the final accuracy, average incremental accuracy and forgetting (both averaging conventions)."})
+final class IncrementalCommand implements Callable<Integer> {
+  /** Where the tracked run's id is kept, so that --resume continues the same tracked run. */
+  static final String TRACKING = "tracking-run.txt";
+
+  @Mixin CommonOptions common;
+  @Mixin TrackingOptions tracking;
+  @Spec CommandSpec spec;
+
+  @Option(names = "--dataset", defaultValue = "fashion-mnist", description = "Dataset (default: ${DEFAULT-VALUE}).")
+  String dataset;
+
+  @Option(names = "--data-dir", paramLabel = "DIR", description = "Training files (default: the dataset's standard location).")
+  @Nullable Path dataDir;
+
+  @Option(names = "--test-data", paramLabel = "DIR", description = "Test files (default: --data-dir).")
+  @Nullable Path testData;
+
+  @Option(names = "--arch", defaultValue = "lenet5-bn", description = "Architecture (default: ${DEFAULT-VALUE}).")
+  String arch;
+
+  @Option(names = "--tasks", required = true, paramLabel = "SPLIT",
+      description = "Classes per task (2,2,2,2,2) or a named split (b0-inc2, b5-inc1, b0-inc1).")
+  String tasks;
+
+  @Option(names = "--class-order", defaultValue = "O0", paramLabel = "ORDER",
+      description = "O0, O1, O2 (the fixture orders) or a permutation such as 3,1,0,... (default: ${DEFAULT-VALUE}).")
+  String classOrder;
+
+  @Option(names = "--method", required = true, description = "ft, joint, lwf (--help lists the installed methods).")
+  String method;
+
+  @Option(names = "--epochs", defaultValue = "10", description = "Epochs per task (default: ${DEFAULT-VALUE}).")
+  int epochs;
+
+  @Option(names = "--batch-size", defaultValue = "128", description = "Real images per step (default: ${DEFAULT-VALUE}).")
+  int batchSize;
+
+  @Option(names = "--images-per-task", defaultValue = "0", paramLabel = "N",
+      description = "Use at most N real images per task, 0 = all (default: ${DEFAULT-VALUE}); for smoke runs.")
+  int imagesPerTask;
+
+  @Option(names = "--seed", defaultValue = "0", description = "Trial seed r; task t uses 100·r + t (default: ${DEFAULT-VALUE}).")
+  long seed;
+
+  @Option(names = "--out", required = true, paramLabel = "DIR", description = "Run directory (task-<t>/ models, matrix.csv).")
+  Path out;
+
+  @Option(names = "--resume", description = "Continue the run in --out after its last complete task.")
+  boolean resume;
+
+  @Override
+  public Integer call() {
+    PrintWriter pw = spec.commandLine().getOut();
+    int classes = Datasets.dataSpec(dataset).numClasses();
+    ClassOrder order = ClassOrder.parse(classOrder, classes);
+    TaskSplit split = TaskSplit.parse(tasks, classes);
+    IncrementalMethod m = IncrementalRun.method(method);
+    IncrementalSchedule schedule = new IncrementalSchedule(epochs, batchSize, 1e-3, 2, true, imagesPerTask);
+    IncrementalRun.Request request = new IncrementalRun.Request(dataset, dataDir, testData, arch, order, split, method,
+        schedule, seed, out, resume);
+    String resumeRunId = resume ? previousRunId() : null;
+    Map<String, String> tags = new LinkedHashMap<>();
+    tags.put("task", "incremental");
+    tags.put("method", method);
+    tags.put("incremental.split", split.name());
+    tags.put("incremental.classOrder", order.name());
+    tags.put("data.real_old_images", Boolean.toString(m.usesRealOldData()));
+    long t0 = System.nanoTime();
+    try (PluginHost host = PluginHost.discover(common.pluginDirsOrDefault())) {
+      Map<String, ArchitectureFactory> architectures = host.registry(Registry.ARCHITECTURES, ArchitectureFactory.class);
+      IncrementalRun.Result result = tracking.tracked(host, "rgal-incremental",
+          method + " " + split.name() + " " + order.name() + " seed " + seed, tags, resumeRunId, run -> {
+            if (run != null && resumeRunId == null) {
+              Map<String, String> params = new LinkedHashMap<>(schedule.asMap());
+              params.put("method", method);
+              params.put("architecture", arch);
+              params.put("dataset", dataset);
+              params.put("split", split.sizes().toString());
+              params.put("classOrder", order.classes().toString());
+              params.put("seed", Long.toString(seed));
+              run.logParams(params);
+            }
+            IncrementalRun.Result r = IncrementalRun.run(request, architectures, new ConsoleProgress(common.quiet, System.out), report -> {
+              AccuracyMatrix mx = report.matrix();
+              int t = report.task();
+              pw.printf(Locale.ROOT, "task %d/%d%s: seen classes %.2f%% (mean of tasks) / %.2f%% (pooled), old %s, new %.2f%%%n",
+                  t, split.tasks(), report.resumed() ? " (resumed from its saved model)" : "",
+                  100 * report.metrics().get("accuracy_mean_of_tasks"), 100 * report.metrics().get("accuracy_pooled"),
+                  t == 1 ? "n/a" : String.format(Locale.ROOT, "%.2f%%", 100 * mx.oldAccuracy(t)), 100 * mx.newAccuracy(t));
+              if (!report.resumed()) {
+                pw.printf("  real classes read: %s%n", report.realClassesTouched());
+              }
+              pw.print(indent(mx.toCsv()));
+              pw.flush();
+              if (run != null) {
+                run.logMetrics(t, report.metrics());
+                if (!report.resumed()) {
+                  run.setTags(Map.of("incremental.real_classes.task" + t, report.realClassesTouched().toString()));
+                }
+                if (t == 1 && resumeRunId == null) {
+                  AtomicFiles.writeString(out.resolve(TRACKING), run.runId(), AtomicFiles.Existing.REPLACE);
+                }
+              }
+            });
+            if (run != null) {
+              run.logMetrics(split.tasks(), r.finalMetrics());
+              run.logArtifact(r.matrixCsv(), "");
+              run.logArtifact(out.resolve(IncrementalRun.IDENTITY), "");
+            }
+            return r;
+          });
+      double minutes = (System.nanoTime() - t0) / 6e10;
+      Map<String, Double> f = result.finalMetrics();
+      pw.printf(Locale.ROOT, "%nfinal accuracy A_T: %.2f%% (%s), %.2f%% (%s)%n",
+          100 * f.get("final.accuracy_mean_of_tasks"), AccuracyMatrix.Averaging.MEAN_OF_TASKS.definition(),
+          100 * f.get("final.accuracy_pooled"), AccuracyMatrix.Averaging.POOLED.definition());
+      pw.printf(Locale.ROOT, "average incremental accuracy: %.2f%% / %.2f%% with the base state, %.2f%% / %.2f%% without (mean of tasks / pooled)%n",
+          100 * f.get("final.avg_incremental_mean_of_tasks"), 100 * f.get("final.avg_incremental_pooled"),
+          100 * f.get("final.avg_incremental_no_base_mean_of_tasks"), 100 * f.get("final.avg_incremental_no_base_pooled"));
+      pw.printf(Locale.ROOT, "average forgetting F_T: %.2f points (Chaudhry et al.)%n", 100 * f.get("final.forgetting"));
+      pw.printf(Locale.ROOT, "method %s%s, %d tasks, %.2f min, peak RSS %s; matrix %s; last model %s%n", method,
+          m.usesRealOldData() ? " (uses real old data: an upper bound)" : "", split.tasks(), minutes,
+          ProcessMemory.mib(ProcessMemory.peakRssBytes()), result.matrixCsv(), result.lastModel());
+      pw.flush();
+      return 0;
+    }
+  }
+
+  private @Nullable String previousRunId() {
+    Path f = out.resolve(TRACKING);
+    try {
+      return Files.isRegularFile(f) ? Files.readString(f).strip() : null;
+    } catch (IOException e) {
+      throw new DfkdException("cannot read " + f + " (" + e.getMessage() + "): pass --no-tracking or restore the file");
+    }
+  }
+
+  private static String indent(String csv) {
+    StringBuilder sb = new StringBuilder();
+    csv.lines().forEach(l -> sb.append("  ").append(l).append('\n'));
+    return sb.toString();
+  }
+}

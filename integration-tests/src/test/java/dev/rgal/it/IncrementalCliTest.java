@@ -1,0 +1,106 @@
+package dev.rgal.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.rgal.api.tracking.RunRecord;
+import dev.rgal.kernel.tracking.SqliteTracker;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code rgal incremental} as a user runs it, on real Fashion-MNIST at a tiny size (two tasks of
+ * five classes, one epoch, 2,000 real images per task): the printed metrics, the tracked run with
+ * step = task, the saved per-task models, and bad input.
+ */
+class IncrementalCliTest {
+  private static final String FMNIST = "/usr/share/datasets/fashion-mnist";
+  @TempDir Path tmp;
+
+  private static String[] args(String out, String... extra) {
+    List<String> a = new java.util.ArrayList<>(List.of("incremental", "--tasks", "5,5", "--method", "lwf", "--epochs", "1",
+        "--images-per-task", "2000", "--batch-size", "64", "--test-data", FMNIST, "--out", out, "--quiet"));
+    a.addAll(List.of(extra));
+    return a.toArray(String[]::new);
+  }
+
+  @Test
+  void aTrackedRunReportsEveryTaskAndTheFinalMetricsUnderBothConventions() throws Exception {
+    Map<String, String> env = new HashMap<>();
+    env.put("MLFLOW_TRACKING_URI", null);
+    Cli.Result r = Cli.runWithEnv(tmp, env, args("run", "--experiment", "it-incremental"));
+    assertEquals(0, r.exit(), r.err());
+    assertTrue(r.out().contains("task 2/2"), r.out());
+    assertTrue(r.out().contains("real classes read: [1, 3, 5, 7, 8]"), "O0's first five classes: " + r.out());
+    assertTrue(r.out().contains("mean of per-task accuracies (ABD)") && r.out().contains("pooled test images"), r.out());
+    assertTrue(r.out().contains("average forgetting F_T"), r.out());
+    for (int t = 1; t <= 2; t++) {
+      assertTrue(Files.isRegularFile(tmp.resolve("run/task-" + t + "/teacher.json")), "model after task " + t);
+    }
+    SqliteTracker store = SqliteTracker.open(tmp.resolve("mlflow.db"));
+    List<RunRecord> runs = store.searchRuns("it-incremental");
+    assertEquals(1, runs.size());
+    RunRecord run = runs.get(0);
+    assertEquals("FINISHED", run.status());
+    assertEquals("incremental", run.tags().get("task"));
+    assertEquals("false", run.tags().get("data.real_old_images"));
+    assertEquals("[0, 2, 4, 6, 9]", run.tags().get("incremental.real_classes.task2"));
+    Set<Long> steps = new TreeSet<>();
+    store.metricHistory(run.runId(), "accuracy_pooled").forEach(v -> steps.add((long) v[0]));
+    assertEquals(Set.of(1L, 2L), steps, "step = task");
+    double first = store.metricHistory(run.runId(), "accuracy_pooled").get(0)[1];
+    assertTrue(first > 0.6, "task 1 learned on real images (5 classes, chance 0.2): " + first);
+    assertTrue(run.metrics().containsKey("final.forgetting") && run.metrics().containsKey("final.avg_incremental_pooled"),
+        run.metrics().toString());
+    assertTrue(Files.isDirectory(tmp.resolve("mlruns/1/" + run.runId() + "/artifacts")), "matrix.csv is an artifact");
+  }
+
+  @Test
+  void resumeWithADifferentOrderIsRefusedAndLeavesTheRunAlone() throws Exception {
+    Cli.Result first = Cli.run(tmp, args("run", "--no-tracking"));
+    assertEquals(0, first.exit(), first.err());
+    byte[] matrix = Files.readAllBytes(tmp.resolve("run/matrix.csv"));
+    Cli.Result r = Cli.run(tmp, args("run", "--no-tracking", "--resume", "--class-order", "O1"));
+    assertNotEquals(0, r.exit());
+    assertTrue(r.err().contains("different classOrder"), r.err());
+    assertEquals(1, r.err().strip().lines().count(), "one line: " + r.err());
+    assertEquals(new String(matrix), Files.readString(tmp.resolve("run/matrix.csv")));
+  }
+
+  @Test
+  void badSplitsOrdersAndMethodsAreOneLineErrorsThatWriteNothing() throws Exception {
+    String[][] cases = {
+        {"--tasks", "3,3"}, {"--tasks", "b5-inc2x"}, {"--class-order", "1,1,2,3,4,5,6,7,8,9"},
+        {"--class-order", "0,1,2"}, {"--method", "nope"}};
+    String[] expected = {"add up to 10", "b5-inc2x", "repeats class 1", "omits class 3", "known:"};
+    for (int i = 0; i < cases.length; i++) {
+      String out = "bad" + i;
+      String[] a = args(out, "--no-tracking");
+      for (int k = 0; k < a.length - 1; k++) {
+        if (a[k].equals(cases[i][0])) {
+          a[k + 1] = cases[i][1];
+        }
+      }
+      if (!List.of(a).contains(cases[i][0])) {
+        String[] b = java.util.Arrays.copyOf(a, a.length + 2);
+        b[a.length] = cases[i][0];
+        b[a.length + 1] = cases[i][1];
+        a = b;
+      }
+      Cli.Result r = Cli.run(tmp, a);
+      assertNotEquals(0, r.exit(), String.join(" ", cases[i]));
+      assertEquals(1, r.err().strip().lines().count(), String.join(" ", cases[i]) + ": " + r.err());
+      assertTrue(r.err().contains(expected[i]), String.join(" ", cases[i]) + ": " + r.err());
+      assertFalse(Files.exists(tmp.resolve(out)), "nothing written for " + String.join(" ", cases[i]));
+    }
+  }
+}
