@@ -64,7 +64,7 @@ final class IncrementalCommand implements Callable<Integer> {
       description = "O0, O1, O2 (the fixture orders) or a permutation such as 3,1,0,... (default: ${DEFAULT-VALUE}).")
   String classOrder;
 
-  @Option(names = "--method", required = true, description = "ft, joint, lwf (--help lists the installed methods).")
+  @Option(names = "--method", required = true, description = "ft, joint, lwf, abd.")
   String method;
 
   @Option(names = "--epochs", defaultValue = "10", description = "Epochs per task (default: ${DEFAULT-VALUE}).")
@@ -76,6 +76,10 @@ final class IncrementalCommand implements Callable<Integer> {
   @Option(names = "--images-per-task", defaultValue = "0", paramLabel = "N",
       description = "Use at most N real images per task, 0 = all (default: ${DEFAULT-VALUE}); for smoke runs.")
   int imagesPerTask;
+
+  @Option(names = "--inversion-steps", defaultValue = "2000", paramLabel = "N",
+      description = "Generator steps at each task boundary for the inversion methods (abd) (default: ${DEFAULT-VALUE}).")
+  int inversionSteps;
 
   @Option(names = "--seed", defaultValue = "0", description = "Trial seed r; task t uses 100·r + t (default: ${DEFAULT-VALUE}).")
   long seed;
@@ -93,7 +97,7 @@ final class IncrementalCommand implements Callable<Integer> {
     ClassOrder order = ClassOrder.parse(classOrder, classes);
     TaskSplit split = TaskSplit.parse(tasks, classes);
     IncrementalMethod m = IncrementalRun.method(method);
-    IncrementalSchedule schedule = new IncrementalSchedule(epochs, batchSize, 1e-3, 2, true, imagesPerTask);
+    IncrementalSchedule schedule = new IncrementalSchedule(epochs, batchSize, 1e-3, 2, true, imagesPerTask, inversionSteps);
     IncrementalRun.Request request = new IncrementalRun.Request(dataset, dataDir, testData, arch, order, split, method,
         schedule, seed, out, resume);
     String resumeRunId = resume ? previousRunId() : null;

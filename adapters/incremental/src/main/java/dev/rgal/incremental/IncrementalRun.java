@@ -214,7 +214,7 @@ public final class IncrementalRun {
             int task = t;
             TaskData data = taskData(scenario, train, task, method, r.schedule().maxImagesPerTask());
             Map<String, Double> trained = learner.trainTask(new LearnerContext(t, scenario, model, previous, data,
-                scenario.oldClasses(t), scenario.seenClasses(t), r.schedule(), spec, taskSeed, taskManager, progress));
+                scenario.oldClasses(t), scenario.seenClasses(t), r.schedule(), spec, taskSeed, taskManager, root, progress));
             SeenClassEvaluator.afterTask(model, scenario, test, t, matrix, spec, taskManager);
             last = taskDir(r.out(), t);
             Map<String, String> recipe = new LinkedHashMap<>(r.schedule().asMap());

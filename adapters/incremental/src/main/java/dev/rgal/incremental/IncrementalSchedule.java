@@ -11,14 +11,15 @@ import java.util.Map;
 /**
  * How each task is trained (spec §7.3): Adam with a fresh optimiser per task, {@code epochs} passes
  * over the task's real images at {@code batchSize}, random crop with {@code cropPadding} and
- * horizontal flips. {@code maxImagesPerTask} caps the real images of a task (0 = all), for smoke runs.
+ * horizontal flips. {@code maxImagesPerTask} caps the real images of a task (0 = all), for smoke runs;
+ * {@code inversionSteps} generator steps at each task boundary for the inversion methods (2,000).
  */
 @API(status = EXPERIMENTAL, since = "0.2")
 public record IncrementalSchedule(int epochs, int batchSize, double lr, int cropPadding, boolean flip,
-    int maxImagesPerTask) {
+    int maxImagesPerTask, int inversionSteps) {
   /** The `fmnist-neil` schedule: the teacher recipe per task (Adam 1e-3, 10 epochs, batch 128). */
   public static IncrementalSchedule fmnistNeil() {
-    return new IncrementalSchedule(10, 128, 1e-3, 2, true, 0);
+    return new IncrementalSchedule(10, 128, 1e-3, 2, true, 0, 2000);
   }
 
   /** @throws DfkdException naming the field when a value is out of range */
@@ -32,17 +33,17 @@ public record IncrementalSchedule(int epochs, int batchSize, double lr, int crop
     if (!(lr > 0)) {
       throw new DfkdException("learning rate must be > 0, got " + lr);
     }
-    if (cropPadding < 0 || maxImagesPerTask < 0) {
-      throw new DfkdException("crop padding and images per task must be ≥ 0");
+    if (cropPadding < 0 || maxImagesPerTask < 0 || inversionSteps < 0) {
+      throw new DfkdException("crop padding, images per task and inversion steps must be ≥ 0");
     }
   }
 
   public IncrementalSchedule withEpochs(int e) {
-    return new IncrementalSchedule(e, batchSize, lr, cropPadding, flip, maxImagesPerTask);
+    return new IncrementalSchedule(e, batchSize, lr, cropPadding, flip, maxImagesPerTask, inversionSteps);
   }
 
   public IncrementalSchedule withMaxImagesPerTask(int n) {
-    return new IncrementalSchedule(epochs, batchSize, lr, cropPadding, flip, n);
+    return new IncrementalSchedule(epochs, batchSize, lr, cropPadding, flip, n, inversionSteps);
   }
 
   /** As tracked params. */
@@ -54,6 +55,7 @@ public record IncrementalSchedule(int epochs, int batchSize, double lr, int crop
     m.put("schedule.cropPadding", Integer.toString(cropPadding));
     m.put("schedule.flip", Boolean.toString(flip));
     m.put("schedule.maxImagesPerTask", Integer.toString(maxImagesPerTask));
+    m.put("schedule.inversionSteps", Integer.toString(inversionSteps));
     return m;
   }
 }

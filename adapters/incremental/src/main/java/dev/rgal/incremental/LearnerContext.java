@@ -19,10 +19,12 @@ import org.jspecify.annotations.Nullable;
  * @param oldClasses K_o(t): logits [0, K_o) are the earlier tasks' classes
  * @param seenClasses K_s(t): every loss and the evaluation use logits [0, K_s)
  * @param seed the task's seed (spec: 100·r + t)
+ * @param manager lives for this task; closed after it
+ * @param runManager lives for the whole run, for state a learner keeps across tasks (ABD's generator)
  * @param progress where a learner starts its progress bars
  */
 @API(status = EXPERIMENTAL, since = "0.2")
 public record LearnerContext(int task, IncrementalScenario scenario, FeatureNet model, @Nullable FeatureNet previous,
     TaskData data, int oldClasses, int seenClasses, IncrementalSchedule schedule, DataSpec spec, long seed,
-    NDManager manager, Progress progress) {
+    NDManager manager, NDManager runManager, Progress progress) {
 }

@@ -5,6 +5,7 @@ import static org.apiguardian.api.API.Status.EXPERIMENTAL;
 import org.apiguardian.api.API;
 
 import ai.djl.ndarray.NDArray;
+import dev.rgal.toolkit.graph.GraphScalars;
 import dev.rgal.toolkit.loss.Losses;
 import java.util.Map;
 
@@ -37,14 +38,14 @@ public final class LwfMethod implements IncrementalMethod {
         return ce;
       }
       NDArray old = Heads.slice(ctx.previous().forward(x, false).logits(), 0, ctx.oldClasses()).stopGradient();
-      return ce.add(distillation(Heads.slice(out.logits(), 0, ctx.oldClasses()), old, T).mul((float) MU));
+      return ce.add(GraphScalars.mul(distillation(Heads.slice(out.logits(), 0, ctx.oldClasses()), old, T), MU));
     }));
   }
 
   /** KD_T(a, q) = −(1/N) Σ_i Σ_c softmax(q_i/T)_c · log softmax(a_i/T)_c (cross-entropy form, no T²). */
   static NDArray distillation(NDArray logits, NDArray targetLogits, double temperature) {
-    float inv = (float) (1 / temperature);
-    NDArray q = targetLogits.mul(inv).softmax(1);
-    return q.mul(logits.mul(inv).logSoftmax(1)).sum(new int[] {1}).mean().neg();
+    // GraphScalars: a plain mul(Number) operand would be freed before the backward pass reads it
+    NDArray q = GraphScalars.div(targetLogits, temperature).softmax(1);
+    return q.mul(GraphScalars.div(logits, temperature).logSoftmax(1)).sum(new int[] {1}).mean().neg();
   }
 }

@@ -38,6 +38,12 @@ public final class SupervisedLoop {
     NDArray loss(NDArray x, NDArray labels, Features out, NDManager step);
   }
 
+  /** A method's loss on one augmented, normalised real batch; the method runs the forward itself (e.g. on [real; synthetic]). */
+  @FunctionalInterface
+  public interface StepLoss {
+    NDArray loss(NDArray x, NDArray labels, NDManager step);
+  }
+
   private SupervisedLoop() {}
 
   /**
@@ -46,6 +52,11 @@ public final class SupervisedLoop {
    * @throws NonFiniteLossException when a loss is NaN or infinite (before the update reaches the weights)
    */
   public static double train(LearnerContext ctx, ImageDataset data, BatchLoss loss) {
+    return trainSteps(ctx, data, (x, y, m) -> loss.loss(x, y, ctx.model().forward(x, true), m));
+  }
+
+  /** As {@link #train(LearnerContext, ImageDataset, BatchLoss)}, the forward left to the loss. */
+  public static double trainSteps(LearnerContext ctx, ImageDataset data, StepLoss loss) {
     IncrementalSchedule s = ctx.schedule();
     int steps = data.size() / s.batchSize();
     if (steps < 1) {
@@ -69,7 +80,7 @@ public final class SupervisedLoop {
             NDList b = data.batch(m, idx);
             NDArray x = norm.apply(BatchAugment.cropAndFlip(b.get(0), s.cropPadding(), s.flip(), rng));
             try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
-              NDArray l = loss.loss(x, b.get(1), ctx.model().forward(x, true), m);
+              NDArray l = loss.loss(x, b.get(1), m);
               value = l.getFloat();
               NonFiniteLossException.check("task " + ctx.task() + " epoch " + epoch + " step " + step, Map.of("loss", value));
               gc.backward(l);

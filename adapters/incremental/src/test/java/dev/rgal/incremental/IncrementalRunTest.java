@@ -30,7 +30,7 @@ class IncrementalRunTest {
 
   private static IncrementalRun.Request request(String method, Path out, boolean resume, String split) {
     return new IncrementalRun.Request("fashion-mnist", null, null, "lenet5-bn", ClassOrder.named().get("O0"),
-        TaskSplit.parse(split, 10), method, new IncrementalSchedule(1, 64, 1e-3, 2, true, 2000), 0, out, resume);
+        TaskSplit.parse(split, 10), method, new IncrementalSchedule(1, 64, 1e-3, 2, true, 2000, 100), 0, out, resume);
   }
 
   private static IncrementalRun.Result run(IncrementalRun.Request r, List<IncrementalRun.TaskReport> reports) {
@@ -71,6 +71,24 @@ class IncrementalRunTest {
     assertTrue(joint.matrix().accuracy(2, 1) > 0.6, "joint remembers task 1: " + joint.matrix().accuracy(2, 1));
     assertEquals(new TreeSet<>(List.of(0, 1, 2, 3, 4, 5, 6, 7, 8, 9)), joint.realClassesTouched().get(2));
     assertEquals(Set.of(0, 2, 4, 6, 9), lwf.realClassesTouched().get(2));
+  }
+
+  /**
+   * ABD keeps task 1 alive through replay inverted from the frozen task-1 model, where fine-tuning
+   * loses it entirely; the real images read are still only each task's own.
+   */
+  @Test
+  void abdRemembersTheFirstTaskThroughInversionAloneWhereFineTuningForgetsIt() {
+    IncrementalRun.Result ft = run(request("ft", tmp.resolve("ft"), false, "5,5"), new ArrayList<>());
+    List<IncrementalRun.TaskReport> reports = new ArrayList<>();
+    IncrementalRun.Result abd = run(request("abd", tmp.resolve("abd"), false, "5,5"), reports);
+    System.out.printf("a_{2,1}: ft %.4f, abd %.4f; abd a_{2,2} %.4f; %s%n", ft.matrix().accuracy(2, 1),
+        abd.matrix().accuracy(2, 1), abd.matrix().accuracy(2, 2), reports.get(1).metrics());
+    assertTrue(abd.matrix().accuracy(2, 1) > ft.matrix().accuracy(2, 1) + 0.15,
+        "abd " + abd.matrix().accuracy(2, 1) + " vs ft " + ft.matrix().accuracy(2, 1));
+    assertTrue(abd.matrix().accuracy(2, 2) > 0.4, "and still learns task 2: " + abd.matrix().accuracy(2, 2));
+    assertEquals(Set.of(0, 2, 4, 6, 9), abd.realClassesTouched().get(2));
+    assertEquals(64.0 * (2000 / 64), reports.get(1).metrics().get("train_synthetic_images"), "one synthetic image per real one");
   }
 
   private static double taskAware(Path run) {

@@ -23,4 +23,15 @@ public final class NoGrad {
       JniUtils.setGradMode(was);
     }
   }
+
+  /** {@link #run} for code with a result (e.g. a frozen model's forward inside a recorded step). */
+  public static <T> T call(java.util.function.Supplier<T> f) {
+    boolean was = JniUtils.isGradMode();
+    JniUtils.setGradMode(false);
+    try {
+      return f.get();
+    } finally {
+      JniUtils.setGradMode(was);
+    }
+  }
 }
