@@ -64,7 +64,7 @@ final class IncrementalCommand implements Callable<Integer> {
       description = "O0, O1, O2 (the fixture orders) or a permutation such as 3,1,0,... (default: ${DEFAULT-VALUE}).")
   String classOrder;
 
-  @Option(names = "--method", required = true, description = "ft, joint, lwf, abd.")
+  @Option(names = "--method", required = true, description = "ft, joint, lwf, abd, rdfcil.")
   String method;
 
   @Option(names = "--epochs", defaultValue = "10", description = "Epochs per task (default: ${DEFAULT-VALUE}).")

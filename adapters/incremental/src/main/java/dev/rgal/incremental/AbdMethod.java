@@ -4,27 +4,17 @@ import static org.apiguardian.api.API.Status.EXPERIMENTAL;
 
 import org.apiguardian.api.API;
 
-import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
-import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
-import ai.djl.ndarray.types.Shape;
-import ai.djl.training.GradientCollector;
 import dev.rgal.api.model.FeatureNet;
-import dev.rgal.toolkit.data.Normalization;
 import dev.rgal.toolkit.graph.GraphScalars;
 import dev.rgal.toolkit.graph.NoGrad;
 import dev.rgal.toolkit.loss.Losses;
-import dev.rgal.toolkit.loss.NonFiniteLossException;
-import dev.rgal.toolkit.progress.Progress;
 import dev.rgal.toolkit.train.Adam;
-import dev.rgal.toolkit.train.KdTrainer;
 import dev.rgal.toolkit.zoo.Generator;
 import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import org.jspecify.annotations.Nullable;
 
@@ -53,12 +43,6 @@ import org.jspecify.annotations.Nullable;
 @API(status = EXPERIMENTAL, since = "0.2")
 public final class AbdMethod implements IncrementalMethod {
   static final double MU = 0.1;
-  static final double TAU = 1000;
-  static final double BN_WEIGHT = 50;
-  static final double PRIOR_WEIGHT = 1e-3;
-  static final double GENERATOR_LR = 1e-3;
-  static final int NZ = 256;
-  static final int NGF = 16;
 
   @Override
   public String name() {
@@ -96,22 +80,22 @@ public final class AbdMethod implements IncrementalMethod {
         return out;
       }
       long t0 = System.nanoTime();
-      out.put("inversion_loss", invert(ctx, previous));
+      if (generator == null) {
+        generator = Inversion.generator(ctx.spec(), ctx.runManager());
+        generatorAdam = Inversion.optimizer(generator, ctx.runManager());
+      }
+      out.put("inversion_loss", Inversion.train(ctx, previous, generator, generatorAdam));
       out.put("inversion_minutes", (System.nanoTime() - t0) / 6e10);
       long t1 = System.nanoTime();
       HeadView current = HeadView.of(ctx.model(), "abd");
       HeadView old = HeadView.of(previous, "abd");
-      Normalization norm = Normalization.of(ctx.spec());
       int ko = ctx.oldClasses();
       int ks = ctx.seenClasses();
       double r = (double) ko / ks;
       long[] synthetic = {0};
       out.put("loss", SupervisedLoop.trainSteps(ctx, ctx.data().newTask(), (x, y, m) -> {
         long b = x.getShape().get(0);
-        NDArray xs = NoGrad.call(() -> {
-          NDArray z = m.randomNormal(new Shape(b, NZ));
-          return norm.apply(generator.forward(z, false));
-        });
+        NDArray xs = Inversion.sample(generator, ctx.spec(), b, m);
         synthetic[0] += b;
         NDArray both = NDArrays.concat(new NDList(x, xs), 0);
         HeadView.Forward before = NoGrad.call(() -> old.forward(both, false, false));
@@ -135,46 +119,6 @@ public final class AbdMethod implements IncrementalMethod {
       out.put("training_minutes", (System.nanoTime() - t1) / 6e10);
       out.put("synthetic_images", (double) synthetic[0]);
       return out;
-    }
-
-    /** Trains the generator against the frozen previous model's K_o old logits; returns the last loss. */
-    private double invert(LearnerContext ctx, FeatureNet previous) {
-      if (generator == null) {
-        generator = Generator.builder().nz(NZ).ngf(NGF).channels(ctx.spec().channels()).imageSize(ctx.spec().height())
-            .build(ctx.runManager());
-        generatorAdam = new Adam(List.of(new Adam.Group(KdTrainer.trainable(generator.block()), GENERATOR_LR)),
-            0.9, 0.999, 1e-8, 0, ctx.runManager());
-      }
-      Normalization norm = Normalization.of(ctx.spec());
-      int ko = ctx.oldClasses();
-      int steps = ctx.schedule().inversionSteps();
-      int batch = ctx.schedule().batchSize();
-      double last = Double.NaN;
-      generatorAdam.zeroGradients();
-      try (Progress.Task bar = ctx.progress().start("task " + ctx.task() + " inversion", steps)) {
-        for (int s = 0; s < steps; s++) {
-          try (NDManager m = ctx.manager().newSubManager()) {
-            NDArray z = m.randomNormal(new Shape(batch, NZ));
-            double value;
-            try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
-              NDArray x = norm.apply(generator.forward(z, true));
-              var f = previous.forwardWithBnStatistics(x, false);
-              NDArray o = Heads.slice(f.logits(), 0, ko);
-              NDArray loss = InversionLosses.content(o, TAU)
-                  .add(InversionLosses.balance(o))
-                  .add(GraphScalars.mul(InversionLosses.bnKl(f.bnStatistics()), BN_WEIGHT))
-                  .add(GraphScalars.mul(InversionLosses.smoothness(x), PRIOR_WEIGHT));
-              value = loss.getFloat();
-              NonFiniteLossException.check("task " + ctx.task() + " inversion step " + s, Map.of("inversion", value));
-              gc.backward(loss);
-            }
-            generatorAdam.step();
-            last = value;
-            bar.step(1, String.format(Locale.ROOT, "loss %.4f", value));
-          }
-        }
-      }
-      return last;
     }
   }
 }

@@ -57,6 +57,16 @@ public final class SupervisedLoop {
 
   /** As {@link #train(LearnerContext, ImageDataset, BatchLoss)}, the forward left to the loss. */
   public static double trainSteps(LearnerContext ctx, ImageDataset data, StepLoss loss) {
+    return trainSteps(ctx, data, KdTrainer.trainable(ctx.model().block()), ctx.schedule().lr(), ctx.schedule().epochs(),
+        "task " + ctx.task(), loss);
+  }
+
+  /**
+   * The loop over explicit weights (e.g. a head alone, or the model plus projections), learning
+   * rate and epochs, with its own progress label.
+   */
+  public static double trainSteps(LearnerContext ctx, ImageDataset data, List<NDArray> weights, double lr, int epochs,
+      String label, StepLoss loss) {
     IncrementalSchedule s = ctx.schedule();
     int steps = data.size() / s.batchSize();
     if (steps < 1) {
@@ -64,13 +74,12 @@ public final class SupervisedLoop {
           + s.batchSize() + ": lower the batch size or raise the images per task");
     }
     Normalization norm = Normalization.of(ctx.spec());
-    List<NDArray> weights = KdTrainer.trainable(ctx.model().block());
     double last = Double.NaN;
-    try (Adam adam = new Adam(List.of(new Adam.Group(weights, s.lr())), 0.9, 0.999, 1e-8, 0, ctx.manager());
-        Progress.Task bar = ctx.progress().start("task " + ctx.task(), (long) s.epochs() * steps)) {
+    try (Adam adam = new Adam(List.of(new Adam.Group(weights, lr)), 0.9, 0.999, 1e-8, 0, ctx.manager());
+        Progress.Task bar = ctx.progress().start(label, (long) epochs * steps)) {
       adam.zeroGradients(); // nothing left over from the previous task's evaluation or inversion
-      for (int epoch = 0; epoch < s.epochs(); epoch++) {
-        Random rng = new Random(Seeds.derive(ctx.seed(), "incremental-epoch", epoch));
+      for (int epoch = 0; epoch < epochs; epoch++) {
+        Random rng = new Random(Seeds.derive(ctx.seed(), label, epoch));
         int[] perm = permutation(data.size(), rng);
         double sum = 0;
         for (int step = 0; step < steps; step++) {
@@ -88,7 +97,7 @@ public final class SupervisedLoop {
           }
           adam.step();
           sum += value;
-          bar.step(1, String.format(Locale.ROOT, "epoch %d/%d loss %.4f", epoch + 1, s.epochs(), value));
+          bar.step(1, String.format(Locale.ROOT, "epoch %d/%d loss %.4f", epoch + 1, epochs, value));
         }
         last = sum / steps;
       }

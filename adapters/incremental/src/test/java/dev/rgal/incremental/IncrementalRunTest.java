@@ -91,6 +91,21 @@ class IncrementalRunTest {
     assertEquals(64.0 * (2000 / 64), reports.get(1).metrics().get("train_synthetic_images"), "one synthetic image per real one");
   }
 
+  /** R-DFCIL likewise keeps task 1 alive from inversion alone, and its head refinement runs. */
+  @Test
+  void rdfcilRemembersTheFirstTaskThroughInversionAlone() {
+    IncrementalRun.Result ft = run(request("ft", tmp.resolve("ft"), false, "5,5"), new ArrayList<>());
+    List<IncrementalRun.TaskReport> reports = new ArrayList<>();
+    IncrementalRun.Result rd = run(request("rdfcil", tmp.resolve("rd"), false, "5,5"), reports);
+    System.out.printf("a_{2,1}: ft %.4f, rdfcil %.4f; rdfcil a_{2,2} %.4f; %s%n", ft.matrix().accuracy(2, 1),
+        rd.matrix().accuracy(2, 1), rd.matrix().accuracy(2, 2), reports.get(1).metrics());
+    assertTrue(rd.matrix().accuracy(2, 1) > ft.matrix().accuracy(2, 1) + 0.1,
+        "rdfcil " + rd.matrix().accuracy(2, 1) + " vs ft " + ft.matrix().accuracy(2, 1));
+    assertTrue(rd.matrix().accuracy(1, 1) > 0.4, "task 1 learned on its bias-free head: " + rd.matrix().accuracy(1, 1));
+    assertTrue(Double.isFinite(reports.get(1).metrics().get("train_phase_b_loss")), "phase B ran");
+    assertEquals(Set.of(0, 2, 4, 6, 9), rd.realClassesTouched().get(2));
+  }
+
   private static double taskAware(Path run) {
     IncrementalScenario scenario = IncrementalScenario.of(ClassOrder.named().get("O0"), TaskSplit.parse("5,5", 10));
     try (NDManager m = NDManager.newBaseManager()) {
