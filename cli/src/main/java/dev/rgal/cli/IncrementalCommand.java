@@ -12,6 +12,7 @@ import dev.rgal.incremental.TaskSplit;
 import dev.rgal.kernel.plugin.PluginHost;
 import dev.rgal.toolkit.data.Datasets;
 import dev.rgal.toolkit.io.AtomicFiles;
+import dev.rgal.toolkit.metrics.RunMetrics;
 import dev.rgal.toolkit.platform.ProcessMemory;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -39,6 +40,8 @@ import picocli.CommandLine.Spec;
 final class IncrementalCommand implements Callable<Integer> {
   /** Where the tracked run's id is kept, so that --resume continues the same tracked run. */
   static final String TRACKING = "tracking-run.txt";
+  /** Tracked per-task accuracy (pooled) as final metrics {@code incremental.accuracy_after_task_<t>}, for plots across runs. */
+  static final String CURVE_PREFIX = "incremental.accuracy_after_task_";
 
   @Mixin CommonOptions common;
   @Mixin TrackingOptions tracking;
@@ -107,6 +110,9 @@ final class IncrementalCommand implements Callable<Integer> {
     tags.put("incremental.split", split.name());
     tags.put("incremental.classOrder", order.name());
     tags.put("data.real_old_images", Boolean.toString(m.usesRealOldData()));
+    tags.put("variant", split.name());
+    tags.put(RunMetrics.TASK_METRICS_TAG, String.join(",", "final.tasks_mean_final_accuracy",
+        "final.pooled_avg_incremental_accuracy", "final.tasks_mean_avg_incremental_accuracy", "final.forgetting"));
     long t0 = System.nanoTime();
     try (PluginHost host = PluginHost.discover(common.pluginDirsOrDefault())) {
       Map<String, ArchitectureFactory> architectures = host.registry(Registry.ARCHITECTURES, ArchitectureFactory.class);
@@ -145,20 +151,37 @@ final class IncrementalCommand implements Callable<Integer> {
               }
             });
             if (run != null) {
-              run.logMetrics(split.tasks(), r.finalMetrics());
+              Map<String, Double> fin = new LinkedHashMap<>(r.finalMetrics());
+              // the columns 'rgal runs' reads: A_T (pooled) as the last accuracy, minutes, images, memory
+              fin.put(RunMetrics.FINAL_LAST_ACCURACY, r.finalMetrics().get("final.pooled_final_accuracy"));
+              fin.put(RunMetrics.FINAL_SYNTHESIS_MINUTES, sum(r, "train_inversion_minutes"));
+              fin.put(RunMetrics.FINAL_KD_MINUTES, (System.nanoTime() - t0) / 6e10 - sum(r, "train_inversion_minutes"));
+              fin.put(RunMetrics.FINAL_IMAGES_SYNTHESIZED, sum(r, "train_synthetic_images"));
+              fin.put(RunMetrics.FINAL_PEAK_RSS_MIB, ProcessMemory.peakRssBytes() / 1048576.0);
+              for (int t = 1; t <= split.tasks(); t++) {
+                fin.put(CURVE_PREFIX + t, r.matrix().accuracyAfter(t, AccuracyMatrix.Averaging.POOLED));
+              }
+              run.logMetrics(split.tasks(), fin);
               run.logArtifact(r.matrixCsv(), "");
               run.logArtifact(out.resolve(IncrementalRun.IDENTITY), "");
+              run.logArtifact(out.resolve(IncrementalRun.PLOT), "");
+              for (int t = 2; t <= split.tasks(); t++) {
+                Path grid = out.resolve("replay-task-" + t + ".png");
+                if (Files.isRegularFile(grid)) {
+                  run.logArtifact(grid, "replay");
+                }
+              }
             }
             return r;
           });
       double minutes = (System.nanoTime() - t0) / 6e10;
       Map<String, Double> f = result.finalMetrics();
       pw.printf(Locale.ROOT, "%nfinal accuracy A_T: %.2f%% (%s), %.2f%% (%s)%n",
-          100 * f.get("final.accuracy_mean_of_tasks"), AccuracyMatrix.Averaging.MEAN_OF_TASKS.definition(),
-          100 * f.get("final.accuracy_pooled"), AccuracyMatrix.Averaging.POOLED.definition());
+          100 * f.get("final.tasks_mean_final_accuracy"), AccuracyMatrix.Averaging.MEAN_OF_TASKS.definition(),
+          100 * f.get("final.pooled_final_accuracy"), AccuracyMatrix.Averaging.POOLED.definition());
       pw.printf(Locale.ROOT, "average incremental accuracy: %.2f%% / %.2f%% with the base state, %.2f%% / %.2f%% without (mean of tasks / pooled)%n",
-          100 * f.get("final.avg_incremental_mean_of_tasks"), 100 * f.get("final.avg_incremental_pooled"),
-          100 * f.get("final.avg_incremental_no_base_mean_of_tasks"), 100 * f.get("final.avg_incremental_no_base_pooled"));
+          100 * f.get("final.tasks_mean_avg_incremental_accuracy"), 100 * f.get("final.pooled_avg_incremental_accuracy"),
+          100 * f.get("final.tasks_mean_avg_incremental_no_base_accuracy"), 100 * f.get("final.pooled_avg_incremental_no_base_accuracy"));
       pw.printf(Locale.ROOT, "average forgetting F_T: %.2f points (Chaudhry et al.)%n", 100 * f.get("final.forgetting"));
       pw.printf(Locale.ROOT, "method %s%s, %d tasks, %.2f min, peak RSS %s; matrix %s; last model %s%n", method,
           m.usesRealOldData() ? " (uses real old data: an upper bound)" : "", split.tasks(), minutes,
@@ -166,6 +189,10 @@ final class IncrementalCommand implements Callable<Integer> {
       pw.flush();
       return 0;
     }
+  }
+
+  private static double sum(IncrementalRun.Result r, String metric) {
+    return r.taskMetrics().stream().mapToDouble(m -> m.getOrDefault(metric, 0.0)).sum();
   }
 
   private @Nullable String previousRunId() {

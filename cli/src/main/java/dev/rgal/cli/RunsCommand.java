@@ -22,6 +22,9 @@ final class RunsCommand implements Callable<Integer> {
   @Option(names = "--budget-plot", paramLabel = "PNG", description = "Also draw accuracy against images synthesised (log axis, one line per configuration) from the tracked runs into this file (replaced if it exists).")
   java.nio.file.@Nullable Path budgetPlot;
 
+  @Option(names = "--incremental-plot", paramLabel = "PNG", description = "Also draw the accuracy on the seen classes after each task (pooled), one line per configuration of the experiment's finished incremental runs (mean ± std over their seeds, i.e. class orders), into this file (replaced if it exists).")
+  java.nio.file.@Nullable Path incrementalPlot;
+
   @Override
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
@@ -30,7 +33,8 @@ final class RunsCommand implements Callable<Integer> {
     }
     String experimentName = tracking.experiment;
     try (PluginHost host = PluginHost.discover(common.pluginDirsOrDefault())) {
-      var rows = ResultsTable.rows(tracking.readingTracker(host).searchRuns(experimentName));
+      var records = tracking.readingTracker(host).searchRuns(experimentName);
+      var rows = ResultsTable.rows(records);
       if (rows.isEmpty()) {
         out.println("no finished runs in experiment '" + experimentName + "'");
       } else {
@@ -39,6 +43,26 @@ final class RunsCommand implements Callable<Integer> {
       if (budgetPlot != null) {
         int lines = BudgetPlot.write(budgetPlot, rows, "data budget (" + experimentName + ")");
         out.println("budget plot: " + budgetPlot + " (" + lines + " lines)");
+      }
+      if (incrementalPlot != null) {
+        java.util.Map<String, java.util.List<double[]>> curves = new java.util.TreeMap<>();
+        for (var r : records) {
+          if (!"FINISHED".equals(r.status()) || !"incremental".equals(r.tags().get("task"))) {
+            continue;
+          }
+          java.util.List<Double> y = new java.util.ArrayList<>();
+          for (int t = 1; r.metrics().containsKey(IncrementalCommand.CURVE_PREFIX + t); t++) {
+            y.add(r.metrics().get(IncrementalCommand.CURVE_PREFIX + t));
+          }
+          String cfg = r.tags().getOrDefault("method", "?") + " [" + r.tags().getOrDefault("variant", "") + "]";
+          if (!y.isEmpty()) {
+            curves.computeIfAbsent(cfg + " " + y.size() + " tasks", k -> new java.util.ArrayList<>())
+                .add(y.stream().mapToDouble(Double::doubleValue).toArray());
+          }
+        }
+        dev.rgal.incremental.IncrementalPlot.write(incrementalPlot, "class-incremental (" + experimentName + ")",
+            "accuracy on the seen classes (pooled), %", curves);
+        out.println("incremental plot: " + incrementalPlot + " (" + curves.size() + " lines)");
       }
       out.flush();
     }

@@ -59,9 +59,16 @@ class IncrementalCliTest {
     assertEquals(Set.of(1L, 2L), steps, "step = task");
     double first = store.metricHistory(run.runId(), "accuracy_pooled").get(0)[1];
     assertTrue(first > 0.6, "task 1 learned on real images (5 classes, chance 0.2): " + first);
-    assertTrue(run.metrics().containsKey("final.forgetting") && run.metrics().containsKey("final.avg_incremental_pooled"),
+    assertTrue(run.metrics().containsKey("final.forgetting") && run.metrics().containsKey("final.pooled_avg_incremental_accuracy"),
         run.metrics().toString());
-    assertTrue(Files.isDirectory(tmp.resolve("mlruns/1/" + run.runId() + "/artifacts")), "matrix.csv is an artifact");
+    assertTrue(Files.isRegularFile(tmp.resolve("mlruns/1/" + run.runId() + "/artifacts/matrix.csv")), "matrix.csv is an artifact");
+    assertTrue(Files.size(tmp.resolve("run/accuracy.png")) > 1000, "the accuracy-after-each-task plot");
+    // the grid reads back from the store: one row per method and split, the incremental columns, the plot
+    Cli.Result table = Cli.runWithEnv(tmp, env, "runs", "--experiment", "it-incremental", "--incremental-plot", "curves.png");
+    assertEquals(0, table.exit(), table.err());
+    assertTrue(table.out().contains("| lwf [5,5] |") && table.out().contains("final.forgetting %"), table.out());
+    assertTrue(table.out().contains("incremental plot: curves.png (1 lines)"), table.out());
+    assertTrue(Files.size(tmp.resolve("curves.png")) > 1000);
   }
 
   @Test

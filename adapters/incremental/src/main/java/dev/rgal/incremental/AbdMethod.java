@@ -85,6 +85,7 @@ public final class AbdMethod implements IncrementalMethod {
         generatorAdam = Inversion.optimizer(generator, ctx.runManager());
       }
       out.put("inversion_loss", Inversion.train(ctx, previous, generator, generatorAdam));
+      Inversion.showReplay(ctx, generator, previous);
       out.put("inversion_minutes", (System.nanoTime() - t0) / 6e10);
       long t1 = System.nanoTime();
       HeadView current = HeadView.of(ctx.model(), "abd");

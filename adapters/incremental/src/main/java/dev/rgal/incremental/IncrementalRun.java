@@ -16,6 +16,7 @@ import dev.rgal.api.model.ArchitectureFactory;
 import dev.rgal.api.model.FeatureNet;
 import dev.rgal.toolkit.data.Datasets;
 import dev.rgal.toolkit.data.ImageDataset;
+import dev.rgal.toolkit.data.SampleGrid;
 import dev.rgal.toolkit.io.AtomicFiles;
 import dev.rgal.toolkit.progress.Progress;
 import dev.rgal.toolkit.teacher.LoadedTeacher;
@@ -49,6 +50,8 @@ public final class IncrementalRun {
   public static final String IDENTITY = "incremental.json";
   /** The accuracy matrix, rewritten after each task. */
   public static final String MATRIX = "matrix.csv";
+  /** Accuracy on the seen classes after each task, both conventions, redrawn after each task. */
+  public static final String PLOT = "accuracy.png";
   private static final Gson GSON = new GsonBuilder().setPrettyPrinting().create();
 
   /**
@@ -69,9 +72,12 @@ public final class IncrementalRun {
     void afterTask(TaskReport report);
   }
 
-  /** The run's outcome. */
+  /**
+   * The run's outcome; {@code taskMetrics} holds the metrics of the tasks trained in this
+   * invocation (not those of resumed tasks).
+   */
   public record Result(AccuracyMatrix matrix, Map<String, Double> finalMetrics, Map<Integer, Set<Integer>> realClassesTouched,
-      Path matrixCsv, Path lastModel, int tasksResumed) {}
+      Path matrixCsv, Path lastModel, int tasksResumed, java.util.List<Map<String, Double>> taskMetrics) {}
 
   private IncrementalRun() {}
 
@@ -178,6 +184,7 @@ public final class IncrementalRun {
     IncrementalLearner learner = method.learner();
     int resumed = 0;
     Path last = r.out();
+    java.util.List<Map<String, Double>> trainedMetrics = new java.util.ArrayList<>();
     try (NDManager root = NDManager.newBaseManager()) {
       // completed tasks of a resumed run: their saved models fill the matrix rows again
       while (resumed < scenario.tasks() && Files.isRegularFile(taskDir(r.out(), resumed + 1).resolve(TeacherStore.METADATA))) {
@@ -214,7 +221,8 @@ public final class IncrementalRun {
             int task = t;
             TaskData data = taskData(scenario, train, task, method, r.schedule().maxImagesPerTask());
             Map<String, Double> trained = learner.trainTask(new LearnerContext(t, scenario, model, previous, data,
-                scenario.oldClasses(t), scenario.seenClasses(t), r.schedule(), spec, taskSeed, taskManager, root, progress));
+                scenario.oldClasses(t), scenario.seenClasses(t), r.schedule(), spec, taskSeed, taskManager, root, progress,
+                (images, labels) -> SampleGrid.write(r.out().resolve("replay-task-" + task + ".png"), images, labels, 8)));
             SeenClassEvaluator.afterTask(model, scenario, test, t, matrix, spec, taskManager);
             last = taskDir(r.out(), t);
             Map<String, String> recipe = new LinkedHashMap<>(r.schedule().asMap());
@@ -226,6 +234,8 @@ public final class IncrementalRun {
                 spec.width(), spec.numClasses(), spec.mean(), spec.std(), matrix.accuracyAfter(t, AccuracyMatrix.Averaging.POOLED),
                 taskSeed, TeacherStore.WEIGHTS, "", recipe), false);
             AtomicFiles.writeString(r.out().resolve(MATRIX), matrix.toCsv(), AtomicFiles.Existing.REPLACE);
+            plot(r, matrix, t);
+            trainedMetrics.add(taskMetrics(matrix, t, trained));
             listener.afterTask(new TaskReport(t, taskMetrics(matrix, t, trained),
                 scenario.realClassesTouched().getOrDefault(t, Set.of()), last, matrix, false));
           } finally {
@@ -246,7 +256,21 @@ public final class IncrementalRun {
       throw e;
     }
     AtomicFiles.writeString(r.out().resolve(MATRIX), matrix.toCsv(), AtomicFiles.Existing.REPLACE);
-    return new Result(matrix, finalMetrics(matrix), scenario.realClassesTouched(), r.out().resolve(MATRIX), last, resumed);
+    return new Result(matrix, finalMetrics(matrix), scenario.realClassesTouched(), r.out().resolve(MATRIX), last, resumed,
+        trainedMetrics);
+  }
+
+  private static void plot(Request r, AccuracyMatrix m, int upTo) {
+    Map<String, java.util.List<double[]>> curves = new LinkedHashMap<>();
+    for (AccuracyMatrix.Averaging a : AccuracyMatrix.Averaging.values()) {
+      double[] y = new double[upTo];
+      for (int t = 1; t <= upTo; t++) {
+        y[t - 1] = m.accuracyAfter(t, a);
+      }
+      curves.put(r.method() + ", " + (a == AccuracyMatrix.Averaging.POOLED ? "pooled" : "mean of tasks"), java.util.List.<double[]>of(y));
+    }
+    IncrementalPlot.write(r.out().resolve(PLOT), r.method() + " " + r.split().name() + " " + r.order().name(),
+        "accuracy on the seen classes, %", curves);
   }
 
   /** The directory of the model after task t. */
@@ -269,10 +293,10 @@ public final class IncrementalRun {
   public static Map<String, Double> finalMetrics(AccuracyMatrix m) {
     Map<String, Double> out = new LinkedHashMap<>();
     for (AccuracyMatrix.Averaging a : AccuracyMatrix.Averaging.values()) {
-      String s = a == AccuracyMatrix.Averaging.POOLED ? "pooled" : "mean_of_tasks";
-      out.put("final.accuracy_" + s, m.finalAccuracy(a));
-      out.put("final.avg_incremental_" + s, m.averageIncremental(a, true));
-      out.put("final.avg_incremental_no_base_" + s, m.averageIncremental(a, false));
+      String s = a == AccuracyMatrix.Averaging.POOLED ? "pooled" : "tasks_mean";
+      out.put("final." + s + "_final_accuracy", m.finalAccuracy(a));
+      out.put("final." + s + "_avg_incremental_accuracy", m.averageIncremental(a, true));
+      out.put("final." + s + "_avg_incremental_no_base_accuracy", m.averageIncremental(a, false));
     }
     out.put("final.forgetting", m.forgetting());
     return out;

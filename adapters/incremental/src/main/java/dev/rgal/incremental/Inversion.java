@@ -85,4 +85,19 @@ public final class Inversion {
     }
     return last;
   }
+
+  /** Shows 8 samples per old class (or as many as 8·K_o draws give) to the run's replay grid. */
+  static void showReplay(LearnerContext ctx, Generator generator, FeatureNet previous) {
+    try (NDManager m = ctx.manager().newSubManager()) {
+      NDArray x = sample(generator, ctx.spec(), 8L * ctx.oldClasses(), m);
+      NDArray labels = dev.rgal.toolkit.graph.NoGrad.call(() ->
+          Heads.slice(previous.forward(x, false).logits(), 0, ctx.oldClasses()).argMax(1));
+      long[] l = labels.toType(ai.djl.ndarray.types.DataType.INT64, false).toLongArray();
+      int[] ints = new int[l.length];
+      for (int i = 0; i < l.length; i++) {
+        ints[i] = (int) l[i];
+      }
+      ctx.replay().samples(Normalization.of(ctx.spec()).invert(x), ints);
+    }
+  }
 }

@@ -22,9 +22,20 @@ import org.jspecify.annotations.Nullable;
  * @param manager lives for this task; closed after it
  * @param runManager lives for the whole run, for state a learner keeps across tasks (ABD's generator)
  * @param progress where a learner starts its progress bars
+ * @param replay where an inversion method shows samples of its replay (a labelled grid per task)
  */
 @API(status = EXPERIMENTAL, since = "0.2")
 public record LearnerContext(int task, IncrementalScenario scenario, FeatureNet model, @Nullable FeatureNet previous,
     TaskData data, int oldClasses, int seenClasses, IncrementalSchedule schedule, DataSpec spec, long seed,
-    NDManager manager, NDManager runManager, Progress progress) {
+    NDManager manager, NDManager runManager, Progress progress, ReplaySink replay) {
+
+  /** Receives replay samples for the run's labelled grid of task t. */
+  @FunctionalInterface
+  public interface ReplaySink {
+    /**
+     * @param images [N, C, H, W] in [0, 1] (not normalised)
+     * @param labels the run label each image is replayed as
+     */
+    void samples(ai.djl.ndarray.NDArray images, int[] labels);
+  }
 }

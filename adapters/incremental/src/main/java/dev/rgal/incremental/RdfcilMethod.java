@@ -92,6 +92,7 @@ public final class RdfcilMethod implements IncrementalMethod {
     Generator generator = Inversion.generator(ctx.spec(), ctx.manager());
     try (Adam adam = Inversion.optimizer(generator, ctx.manager())) {
       out.put("inversion_loss", Inversion.train(ctx, previous, generator, adam));
+      Inversion.showReplay(ctx, generator, previous);
     }
     out.put("inversion_minutes", (System.nanoTime() - t0) / 6e10);
     long t1 = System.nanoTime();

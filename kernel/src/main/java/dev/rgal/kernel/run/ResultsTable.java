@@ -142,7 +142,7 @@ public final class ResultsTable {
   }
 
   private static boolean fraction(String metric) {
-    return metric.endsWith("accuracy") || metric.endsWith("agreement");
+    return metric.endsWith("accuracy") || metric.endsWith("agreement") || metric.endsWith("forgetting");
   }
 
   static double mean(double[] v) {
