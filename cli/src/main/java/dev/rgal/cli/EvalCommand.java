@@ -8,6 +8,11 @@ import dev.rgal.quantization.QuantizedNet;
 import dev.rgal.toolkit.data.Datasets;
 import dev.rgal.toolkit.data.ImageDataset;
 import dev.rgal.toolkit.teacher.Evaluation;
+import dev.rgal.toolkit.teacher.TeacherStore;
+import dev.rgal.toolkit.teacher.LoadedTeacher;
+import dev.rgal.kernel.plugin.PluginHost;
+import dev.rgal.api.Bindings.Registry;
+import dev.rgal.api.model.ArchitectureFactory;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,12 +27,12 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code rgal eval}: reloads a quantized-model file and measures it on real test data. */
-@Command(name = "eval", mixinStandardHelpOptions = true, description = "Evaluate a quantized model file on real test data.")
+@Command(name = "eval", mixinStandardHelpOptions = true, description = "Evaluate a quantized model file or a model directory (teacher.json + weights, e.g. an incremental run's model-task-<t>) on real test data.")
 final class EvalCommand implements Callable<Integer> {
   @Mixin CommonOptions common;
   @Spec CommandSpec spec;
 
-  @Option(names = "--model", required = true, paramLabel = "FILE", description = "A quantized-model file (quantized.rgq from 'rgal quantize').")
+  @Option(names = "--model", required = true, paramLabel = "FILE", description = "A quantized-model file (quantized.rgq from 'rgal quantize') or a model directory (teacher.json + weights: a teacher, or model-task-<t> of 'rgal incremental').")
   Path model;
 
   @Option(names = "--arch", paramLabel = "NAME", description = "Refuse a model of another architecture.")
@@ -46,6 +51,9 @@ final class EvalCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
+    if (Files.isRegularFile(model.resolve(TeacherStore.METADATA))) {
+      return evalDirectory();
+    }
     if (!Files.isRegularFile(model)) {
       throw new DfkdException("--model " + model + ": no such file; pass the quantized.rgq of a 'rgal quantize' run");
     }
@@ -64,6 +72,31 @@ final class EvalCommand implements Callable<Integer> {
       pw.printf(Locale.ROOT, "%s %s %s: top-1 %.2f%% on %d " + split + " images (%s)%n", about.get("architecture"),
           about.get("bits"), about.get("policy"), 100 * acc, test.size(), model);
       pw.printf(Locale.ROOT, "accuracy=%.6f%n", acc);
+    }
+    pw.flush();
+    return 0;
+  }
+
+  private Integer evalDirectory() {
+    PrintWriter pw = spec.commandLine().getOut();
+    try (PluginHost host = PluginHost.discover(common.pluginDirsOrDefault()); NDManager m = NDManager.newBaseManager()) {
+      LoadedTeacher loaded = TeacherStore.load(model, host.registry(Registry.ARCHITECTURES, ArchitectureFactory.class), m);
+      if (arch != null && !arch.equals(loaded.metadata().architecture())) {
+        throw new DfkdException(model + " is a " + loaded.metadata().architecture() + ", not " + arch + ": pass the right --arch or model");
+      }
+      DataSpec data = loaded.metadata().dataSpec();
+      ImageDataset test = Datasets.open(data.dataset(), testData, split == Split.train ? Datasets.Split.TRAIN : Datasets.Split.TEST);
+      if (last != null) {
+        if (last < 1 || last > test.size()) {
+          throw new DfkdException("--last " + last + ": the " + split + " split has " + test.size() + " images; give 1 to " + test.size());
+        }
+        test = test.tail(last);
+      }
+      double acc = Evaluation.accuracy(loaded.net(), test, data, m);
+      pw.printf(Locale.ROOT, "%s: top-1 %.2f%% on %d " + split + " images (%s)%n", loaded.metadata().architecture(), 100 * acc,
+          test.size(), model);
+      pw.printf(Locale.ROOT, "accuracy=%.6f%n", acc);
+      loaded.net().close();
     }
     pw.flush();
     return 0;

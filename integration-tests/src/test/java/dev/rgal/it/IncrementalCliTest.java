@@ -69,6 +69,23 @@ class IncrementalCliTest {
     assertTrue(table.out().contains("| lwf [5,5] |") && table.out().contains("final.forgetting %"), table.out());
     assertTrue(table.out().contains("incremental plot: curves.png (1 lines)"), table.out());
     assertTrue(Files.size(tmp.resolve("curves.png")) > 1000);
+
+    // the deployable models speak the dataset's class ids: rgal eval on the full test split gives
+    // A_T after the last task, and after task 1 exactly half of A_1 (the unseen half always fails)
+    double finalPooled = run.metrics().get("final.pooled_final_accuracy");
+    assertEquals(finalPooled, evalAccuracy("run/model-task-2"), 1e-6);
+    double a11 = Double.parseDouble(Files.readAllLines(tmp.resolve("run/matrix.csv")).get(1).split(",")[1]);
+    assertEquals(a11 / 2, evalAccuracy("run/model-task-1"), 1e-6);
+    Cli.Result export = Cli.run(tmp, "export", "--run", "run/model-task-2", "--out", "lwf.tribuo");
+    assertEquals(0, export.exit(), export.err());
+    assertTrue(Files.size(tmp.resolve("lwf.tribuo")) > 1000);
+  }
+
+  private double evalAccuracy(String model) throws Exception {
+    Cli.Result r = Cli.run(tmp, "eval", "--model", model, "--test-data", FMNIST);
+    assertEquals(0, r.exit(), r.err());
+    String line = r.out().lines().filter(l -> l.startsWith("accuracy=")).findFirst().orElseThrow(() -> new AssertionError(r.out()));
+    return Double.parseDouble(line.substring("accuracy=".length()));
   }
 
   @Test

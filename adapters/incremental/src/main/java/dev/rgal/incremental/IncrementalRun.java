@@ -23,7 +23,10 @@ import dev.rgal.toolkit.teacher.LoadedTeacher;
 import dev.rgal.toolkit.teacher.TeacherMetadata;
 import dev.rgal.toolkit.teacher.TeacherStore;
 import dev.rgal.toolkit.zoo.NetWeights;
+import ai.djl.ndarray.NDArray;
+import dev.rgal.toolkit.graph.NoGrad;
 import java.io.IOException;
+import java.nio.FloatBuffer;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -36,9 +39,10 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * One class-incremental run: tasks 1..T in order, each trained by the method's learner, then
- * evaluated into the accuracy matrix; after each task the model is written as a teacher directory
- * {@code task-<t>/} (so {@code rgal eval} and {@code rgal export} take it), and {@code matrix.csv}
- * is rewritten. Everything is written atomically.
+ * evaluated into the accuracy matrix; after each task the model is written twice: {@code
+ * task-<t>/} in the run's label layout (the state a resume continues from) and {@link
+ * #deployableDir model-task-<t>/} over the dataset's class ids (what {@code rgal eval} and {@code
+ * rgal export} take); {@code matrix.csv} is rewritten. Everything is written atomically.
  *
  * <p>Resume is at task granularity: {@code incremental.json} records the run's identity (dataset,
  * architecture, order, split, method, schedule, seed); a resumed run must match it, continues after
@@ -233,6 +237,7 @@ public final class IncrementalRun {
             TeacherStore.write(last, model, new TeacherMetadata(r.architecture(), r.dataset(), spec.channels(), spec.height(),
                 spec.width(), spec.numClasses(), spec.mean(), spec.std(), matrix.accuracyAfter(t, AccuracyMatrix.Averaging.POOLED),
                 taskSeed, TeacherStore.WEIGHTS, "", recipe), false);
+            writeDeployable(deployableDir(r.out(), t), model, r, scenario, t, matrix, spec, taskSeed, recipe);
             AtomicFiles.writeString(r.out().resolve(MATRIX), matrix.toCsv(), AtomicFiles.Existing.REPLACE);
             plot(r, matrix, t);
             trainedMetrics.add(taskMetrics(matrix, t, trained));
@@ -271,6 +276,54 @@ public final class IncrementalRun {
     }
     IncrementalPlot.write(r.out().resolve(PLOT), r.method() + " " + r.split().name() + " " + r.order().name(),
         "accuracy on the seen classes, %", curves);
+  }
+
+  /**
+   * The deployable model after task t: a teacher directory over the dataset's own class ids (head
+   * row c is class c, not its position in the order) whose unseen classes can never win (weight 0,
+   * bias −10⁴), so {@code rgal eval}, {@code rgal export} and any consumer of teacher directories
+   * read it without knowing the class order. Written before {@code task-<t>/} marks the task done.
+   */
+  public static Path deployableDir(Path out, int t) {
+    return out.resolve("model-task-" + t);
+  }
+
+  private static void writeDeployable(Path dir, FeatureNet model, Request r, IncrementalScenario scenario, int t,
+      AccuracyMatrix matrix, DataSpec spec, long seed, Map<String, String> recipe) {
+    HeadView head = HeadView.of(model, r.method());
+    NDArray w = head.weight();
+    NDArray b = head.bias();
+    float[] wRun = w.toFloatArray();
+    float[] bRun = b.toFloatArray();
+    int k = (int) w.getShape().get(0);
+    int d = (int) w.getShape().get(1);
+    float[] wOut = new float[wRun.length];
+    float[] bOut = new float[k];
+    java.util.Arrays.fill(bOut, -1e4f);
+    for (int p = 0; p < scenario.seenClasses(t); p++) {
+      int c = r.order().classes().get(p);
+      System.arraycopy(wRun, p * d, wOut, c * d, d);
+      bOut[c] = bRun[p];
+    }
+    Map<String, String> meta = new LinkedHashMap<>(recipe);
+    meta.put("incremental.labels", "dataset class ids; unseen classes masked");
+    try {
+      NoGrad.run(() -> {
+        w.set(FloatBuffer.wrap(wOut));
+        b.set(FloatBuffer.wrap(bOut));
+      });
+      if (Files.exists(dir)) {
+        deleteQuietly(dir); // a leftover of a task that was killed before it completed
+      }
+      TeacherStore.write(dir, model, new TeacherMetadata(r.architecture(), r.dataset(), spec.channels(), spec.height(),
+          spec.width(), spec.numClasses(), spec.mean(), spec.std(), matrix.accuracyAfter(t, AccuracyMatrix.Averaging.POOLED),
+          seed, TeacherStore.WEIGHTS, "", meta), false);
+    } finally {
+      NoGrad.run(() -> {
+        w.set(FloatBuffer.wrap(wRun));
+        b.set(FloatBuffer.wrap(bRun));
+      });
+    }
   }
 
   /** The directory of the model after task t. */
