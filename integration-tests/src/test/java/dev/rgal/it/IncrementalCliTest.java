@@ -27,9 +27,17 @@ class IncrementalCliTest {
   @TempDir Path tmp;
 
   private static String[] args(String out, String... extra) {
-    List<String> a = new java.util.ArrayList<>(List.of("incremental", "--tasks", "5,5", "--method", "lwf", "--epochs", "1",
-        "--images-per-task", "2000", "--batch-size", "64", "--test-data", FMNIST, "--out", out, "--quiet"));
-    a.addAll(List.of(extra));
+    List<String> a = new java.util.ArrayList<>(List.of("incremental", "--tasks", "5,5", "--images-per-task", "2000",
+        "--batch-size", "64", "--test-data", FMNIST, "--out", out, "--quiet"));
+    List<String> more = List.of(extra);
+    // defaults of these tests unless a case gives its own
+    if (!more.contains("--method")) {
+      a.addAll(List.of("--method", "lwf"));
+    }
+    if (!more.contains("--epochs")) {
+      a.addAll(List.of("--epochs", "1"));
+    }
+    a.addAll(more);
     return a.toArray(String[]::new);
   }
 
@@ -86,6 +94,37 @@ class IncrementalCliTest {
     assertEquals(0, r.exit(), r.err());
     String line = r.out().lines().filter(l -> l.startsWith("accuracy=")).findFirst().orElseThrow(() -> new AssertionError(r.out()));
     return Double.parseDouble(line.substring("accuracy=".length()));
+  }
+
+  /**
+   * Killed with SIGKILL during task 2 of an abd run (after its inversion and at least one epoch),
+   * resumed: it continues after the last completed epoch without inverting again, and ends with
+   * exactly the matrix of an uninterrupted run (one PyTorch thread: bit-reproducible).
+   */
+  @Test
+  void aRunKilledInsideATaskResumesAtItsLastEpochAndMatchesAnUninterruptedRun() throws Exception {
+    String[] common = {"--method", "abd", "--epochs", "3", "--inversion-steps", "30", "--no-tracking"};
+    Cli.Result straight = Cli.run(tmp, args("straight", common));
+    assertEquals(0, straight.exit(), straight.err());
+    Process p = Cli.builder(tmp, e -> true, args("killed", common)).redirectErrorStream(true)
+        .redirectOutput(tmp.resolve("killed.log").toFile()).start();
+    Path checkpoint = tmp.resolve("killed/task-2.partial/task-2.ckpt");
+    long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.MINUTES.toNanos(10);
+    while (!Files.exists(checkpoint) && p.isAlive() && System.nanoTime() < deadline) {
+      Thread.sleep(20);
+    }
+    assertTrue(p.isAlive(), "still in task 2 when killed: " + Files.readString(tmp.resolve("killed.log")));
+    p.destroyForcibly().waitFor(); // SIGKILL: no shutdown hooks, no cleanup
+    assertFalse(Files.exists(tmp.resolve("killed/task-2/teacher.json")), "killed before task 2 completed");
+    assertTrue(Files.exists(tmp.resolve("killed/generator-task-2.ckpt")), "the inversion had finished");
+    Cli.Result resumed = Cli.run(tmp, args("killed", common[0], common[1], common[2], common[3], common[4], common[5],
+        common[6], "--resume"));
+    assertEquals(0, resumed.exit(), resumed.err());
+    assertTrue(resumed.out().contains("task 1/2 (resumed from its saved model)"), resumed.out());
+    assertTrue(resumed.out().contains("task 2: resumed after epoch"), resumed.out());
+    assertFalse(resumed.out().contains("task 2 inversion"), "no second inversion: " + resumed.out());
+    assertEquals(Files.readString(tmp.resolve("straight/matrix.csv")), Files.readString(tmp.resolve("killed/matrix.csv")));
+    assertFalse(Files.exists(tmp.resolve("killed/task-2.partial")), "spent checkpoints are removed");
   }
 
   @Test

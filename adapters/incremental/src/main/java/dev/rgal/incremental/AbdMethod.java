@@ -37,8 +37,8 @@ import org.jspecify.annotations.Nullable;
  * 256, ngf 16, sigmoid, then normalise; spec §7.1's default) rather than ABD's CIFAR_GEN; the
  * head-fine-tuning features are the same forward's φ, detached, where ABD runs a second no-grad
  * forward in train mode (which updates BN running statistics twice per step); the losses use the
- * seen-class slice [0, K_s) (spec §7.1), not ABD's full-head CE. A resumed run restarts the
- * generator cold (its state is not saved with the task).
+ * seen-class slice [0, K_s) (spec §7.1), not ABD's full-head CE. The generator is saved after each
+ * inversion, so a resumed run warm-starts as an uninterrupted one would.
  */
 @API(status = EXPERIMENTAL, since = "0.2")
 public final class AbdMethod implements IncrementalMethod {
@@ -83,8 +83,15 @@ public final class AbdMethod implements IncrementalMethod {
       if (generator == null) {
         generator = Inversion.generator(ctx.spec(), ctx.runManager());
         generatorAdam = Inversion.optimizer(generator, ctx.runManager());
+        // a resumed run: warm-start from the generator the last task left, as if it had persisted
+        ctx.checkpoints().restoreGenerator(ctx.task() - 1, generator, generatorAdam);
       }
-      out.put("inversion_loss", Inversion.train(ctx, previous, generator, generatorAdam));
+      if (ctx.checkpoints().restoreGenerator(ctx.task(), generator, generatorAdam)) {
+        out.put("inversion_loss", Double.NaN); // inverted before the run was interrupted
+      } else {
+        out.put("inversion_loss", Inversion.train(ctx, previous, generator, generatorAdam));
+        ctx.checkpoints().saveGenerator(generator, generatorAdam);
+      }
       Inversion.showReplay(ctx, generator, previous);
       out.put("inversion_minutes", (System.nanoTime() - t0) / 6e10);
       long t1 = System.nanoTime();

@@ -226,7 +226,8 @@ public final class IncrementalRun {
             TaskData data = taskData(scenario, train, task, method, r.schedule().maxImagesPerTask());
             Map<String, Double> trained = learner.trainTask(new LearnerContext(t, scenario, model, previous, data,
                 scenario.oldClasses(t), scenario.seenClasses(t), r.schedule(), spec, taskSeed, taskManager, root, progress,
-                (images, labels) -> SampleGrid.write(r.out().resolve("replay-task-" + task + ".png"), images, labels, 8)));
+                (images, labels) -> SampleGrid.write(r.out().resolve("replay-task-" + task + ".png"), images, labels, 8),
+                new TaskCheckpoints(r.out(), t, taskManager)));
             SeenClassEvaluator.afterTask(model, scenario, test, t, matrix, spec, taskManager);
             last = taskDir(r.out(), t);
             Map<String, String> recipe = new LinkedHashMap<>(r.schedule().asMap());
@@ -239,6 +240,7 @@ public final class IncrementalRun {
                 taskSeed, TeacherStore.WEIGHTS, "", recipe), false);
             writeDeployable(deployableDir(r.out(), t), model, r, scenario, t, matrix, spec, taskSeed, recipe);
             AtomicFiles.writeString(r.out().resolve(MATRIX), matrix.toCsv(), AtomicFiles.Existing.REPLACE);
+            deleteQuietly(TaskCheckpoints.folder(r.out(), t)); // the task is complete: its epoch checkpoints are spent
             plot(r, matrix, t);
             trainedMetrics.add(taskMetrics(matrix, t, trained));
             listener.afterTask(new TaskReport(t, taskMetrics(matrix, t, trained),

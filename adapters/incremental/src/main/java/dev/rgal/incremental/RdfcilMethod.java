@@ -91,7 +91,12 @@ public final class RdfcilMethod implements IncrementalMethod {
     long t0 = System.nanoTime();
     Generator generator = Inversion.generator(ctx.spec(), ctx.manager());
     try (Adam adam = Inversion.optimizer(generator, ctx.manager())) {
-      out.put("inversion_loss", Inversion.train(ctx, previous, generator, adam));
+      if (ctx.checkpoints().restoreGenerator(ctx.task(), generator, adam)) {
+        out.put("inversion_loss", Double.NaN); // inverted before the run was interrupted
+      } else {
+        out.put("inversion_loss", Inversion.train(ctx, previous, generator, adam));
+        ctx.checkpoints().saveGenerator(generator, adam);
+      }
       Inversion.showReplay(ctx, generator, previous);
     }
     out.put("inversion_minutes", (System.nanoTime() - t0) / 6e10);

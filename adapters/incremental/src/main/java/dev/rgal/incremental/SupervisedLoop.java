@@ -19,6 +19,8 @@ import dev.rgal.toolkit.progress.Progress;
 import dev.rgal.toolkit.train.Adam;
 import dev.rgal.toolkit.train.KdTrainer;
 import dev.rgal.toolkit.train.Seeds;
+import dev.rgal.toolkit.zoo.NamedWeights;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -75,11 +77,26 @@ public final class SupervisedLoop {
     }
     Normalization norm = Normalization.of(ctx.spec());
     double last = Double.NaN;
+    NamedWeights named = ctx.model() instanceof NamedWeights n ? n : null;
+    List<NDArray> extra = new ArrayList<>(weights);
+    if (named != null) {
+      java.util.Set<NDArray> own = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+      named.stateDict().values().forEach(p -> own.add(p.getArray()));
+      extra.removeIf(own::contains);
+    }
     try (Adam adam = new Adam(List.of(new Adam.Group(weights, lr)), 0.9, 0.999, 1e-8, 0, ctx.manager());
         Progress.Task bar = ctx.progress().start(label, (long) epochs * steps)) {
+      // a resumed run continues after the loop's last completed epoch
+      int done = named == null ? 0 : ctx.checkpoints().restore(label, named, extra, adam);
+      if (done > 0) {
+        bar.step((long) done * steps, "resumed after epoch " + done);
+        bar.println(label + ": resumed after epoch " + done + " of " + epochs + " from its checkpoint");
+      }
       adam.zeroGradients(); // nothing left over from the previous task's evaluation or inversion
-      for (int epoch = 0; epoch < epochs; epoch++) {
+      for (int epoch = done; epoch < epochs; epoch++) {
         Random rng = new Random(Seeds.derive(ctx.seed(), label, epoch));
+        // synthetic draws (NDManager.random*) replay identically after a resume
+        Engine.getInstance().setRandomSeed((int) Seeds.derive(ctx.seed(), label + " engine", epoch));
         int[] perm = permutation(data.size(), rng);
         double sum = 0;
         for (int step = 0; step < steps; step++) {
@@ -100,6 +117,9 @@ public final class SupervisedLoop {
           bar.step(1, String.format(Locale.ROOT, "epoch %d/%d loss %.4f", epoch + 1, epochs, value));
         }
         last = sum / steps;
+        if (named != null) {
+          ctx.checkpoints().save(label, epoch + 1, named, extra, adam);
+        }
       }
     }
     return last;

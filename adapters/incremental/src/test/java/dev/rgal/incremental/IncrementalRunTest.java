@@ -27,6 +27,16 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class IncrementalRunTest {
   @TempDir Path tmp;
+  /** One fine-tuning run shared by the comparisons (the lower bound every method is held against). */
+  @TempDir static Path shared;
+  private static IncrementalRun.Result ftRun;
+
+  private static synchronized IncrementalRun.Result ft() {
+    if (ftRun == null) {
+      ftRun = run(request("ft", shared.resolve("ft"), false, "5,5"), new ArrayList<>());
+    }
+    return ftRun;
+  }
 
   private static IncrementalRun.Request request(String method, Path out, boolean resume, String split) {
     return new IncrementalRun.Request("fashion-mnist", null, null, "lenet5-bn", ClassOrder.named().get("O0"),
@@ -62,12 +72,12 @@ class IncrementalRunTest {
 
   @Test
   void lwfForgetsLessThanFineTuningAndJointIsTheOnlyOneGivenOldRealData() {
-    IncrementalRun.Result ft = run(request("ft", tmp.resolve("ft"), false, "5,5"), new ArrayList<>());
+    IncrementalRun.Result ft = ft();
     IncrementalRun.Result lwf = run(request("lwf", tmp.resolve("lwf"), false, "5,5"), new ArrayList<>());
     IncrementalRun.Result joint = run(request("joint", tmp.resolve("joint"), false, "5,5"), new ArrayList<>());
     // single-head LwF does not stop the new logits from winning (task-agnostic a_{2,1} stays low, as
     // in ABD's tables); what it does is keep M_1's answers over the old logits on the new images
-    double ftKept = oldLogitAgreement(tmp.resolve("ft"));
+    double ftKept = oldLogitAgreement(shared.resolve("ft"));
     double lwfKept = oldLogitAgreement(tmp.resolve("lwf"));
     System.out.printf("old-logit agreement with M_1 on task-2 images: ft %.4f, lwf %.4f%n", ftKept, lwfKept);
     assertTrue(lwfKept > ftKept + 0.1, "LwF keeps M_1's old-logit answers: lwf " + lwfKept + " vs ft " + ftKept);
@@ -82,7 +92,7 @@ class IncrementalRunTest {
    */
   @Test
   void abdRemembersTheFirstTaskThroughInversionAloneWhereFineTuningForgetsIt() throws Exception {
-    IncrementalRun.Result ft = run(request("ft", tmp.resolve("ft"), false, "5,5"), new ArrayList<>());
+    IncrementalRun.Result ft = ft();
     List<IncrementalRun.TaskReport> reports = new ArrayList<>();
     IncrementalRun.Result abd = run(request("abd", tmp.resolve("abd"), false, "5,5"), reports);
     System.out.printf("a_{2,1}: ft %.4f, abd %.4f; abd a_{2,2} %.4f; %s%n", ft.matrix().accuracy(2, 1),
@@ -99,7 +109,7 @@ class IncrementalRunTest {
   /** R-DFCIL likewise keeps task 1 alive from inversion alone, and its head refinement runs. */
   @Test
   void rdfcilRemembersTheFirstTaskThroughInversionAlone() {
-    IncrementalRun.Result ft = run(request("ft", tmp.resolve("ft"), false, "5,5"), new ArrayList<>());
+    IncrementalRun.Result ft = ft();
     List<IncrementalRun.TaskReport> reports = new ArrayList<>();
     IncrementalRun.Result rd = run(request("rdfcil", tmp.resolve("rd"), false, "5,5"), reports);
     System.out.printf("a_{2,1}: ft %.4f, rdfcil %.4f; rdfcil a_{2,2} %.4f; %s%n", ft.matrix().accuracy(2, 1),
