@@ -29,7 +29,7 @@ final class ExportCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
   @Option(names = "--run", required = true, paramLabel = "DIR",
-      description = "A finished distillation run directory (then --teacher is needed), or a teacher directory.")
+      description = "A finished distillation run directory (then --teacher is needed), a teacher or model directory (e.g. model-task-<t> of rgal incremental), or a quantized.rgq file.")
   Path run;
 
   @Option(names = "--teacher", paramLabel = "DIR", description = "The teacher directory the run distilled from.")
@@ -51,7 +51,13 @@ final class ExportCommand implements Callable<Integer> {
     }
     DfkdTribuoModel model;
     String what;
-    if (Files.isRegularFile(run.resolve(TeacherStore.METADATA))) {
+    if (Files.isRegularFile(run)) {
+      // a quantized-model file: the whole network travels inside the Tribuo model
+      Map<String, String> about = dev.rgal.quantization.QuantizedModelFile.describe(run);
+      model = DfkdTribuoModel.fromNetFile(dev.rgal.quantization.RgqNetFormat.NAME, run,
+          dev.rgal.quantization.QuantizedModelFile.dataSpec(run), about.get("architecture"), about);
+      what = "quantized " + about.get("architecture") + " " + about.get("bits") + " " + about.get("policy");
+    } else if (Files.isRegularFile(run.resolve(TeacherStore.METADATA))) {
       model = DfkdTribuoModel.fromTeacher(run);
       what = "teacher " + model.architecture();
     } else {

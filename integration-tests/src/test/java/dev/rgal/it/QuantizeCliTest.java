@@ -51,6 +51,18 @@ class QuantizeCliTest {
     assertTrue(ptq > 0.3, "W4A4 PTQ of a ~70% teacher stays far above chance: " + ptq);
     assertEquals(ptq, t.get("quant.model_accuracy").getAsDouble(), 0.0, "the reloaded file predicts what the run measured");
     assertEquals(ptq, evalAccuracy(tmp, run.resolve("quantized.rgq")), 0.0);
+    // the quantized model as a Tribuo Model<Label>: the whole network travels inside it, and Tribuo's
+    // evaluation of it on the real test split gives the accuracy the run reported
+    Cli.Result export = Cli.run(tmp, "export", "--run", run.resolve("quantized.rgq").toString(), "--out", "q.tribuo");
+    assertEquals(0, export.exit(), export.err());
+    assertTrue(export.out().contains("exported quantized lenet5-bn"), export.out());
+    try (dev.rgal.tribuo.DfkdTribuoModel m = dev.rgal.tribuo.DfkdTribuoModel.load(tmp.resolve("q.tribuo"))) {
+      assertEquals("rgq", m.netFormat());
+      double tribuo = dev.rgal.tribuo.TribuoEvaluation.evaluate(m,
+          dev.rgal.toolkit.data.Datasets.open("fashion-mnist", null, dev.rgal.toolkit.data.Datasets.Split.TEST))
+          .evaluation().accuracy();
+      assertEquals(ptq, tribuo, 1e-9, "Tribuo's evaluation of the exported quantized model");
+    }
     // calibration only: exactly one synthesis call of the 256 calibration images, no fine-tuning
     assertEquals(256, JsonParser.parseString(Files.readString(run.resolve("summary.json"))).getAsJsonObject()
         .get("imagesSynthesized").getAsInt());

@@ -17,6 +17,7 @@ import dev.rgal.toolkit.spec.RunSpecJson;
 import dev.rgal.toolkit.teacher.TeacherMetadata;
 import dev.rgal.toolkit.teacher.TeacherRecipe;
 import dev.rgal.toolkit.teacher.TeacherStore;
+import dev.rgal.toolkit.zoo.NetFormat;
 import dev.rgal.toolkit.zoo.NetWeights;
 import dev.rgal.toolkit.zoo.Zoo;
 import java.io.IOException;
@@ -104,12 +105,17 @@ public final class DfkdTribuoModel extends Model<Label> implements AutoCloseable
   final String featureFormat;
   final String[] labelNames;
   final byte[] weights;
+  /**
+   * How {@link #weights} are stored: null for plain zoo weights (safetensors), else the name of a
+   * {@link NetFormat} whose plugin reads the whole network (e.g. {@code rgq}, a quantized model).
+   */
+  final @Nullable String netFormat;
 
   private transient @Nullable NDManager manager;
   private transient @Nullable FeatureNet net;
 
   private DfkdTribuoModel(String name, ModelProvenance provenance, ImmutableFeatureMap features,
-      ImmutableOutputInfo<Label> outputs, Geometry g, String[] labelNames, byte[] weights) {
+      ImmutableOutputInfo<Label> outputs, Geometry g, String[] labelNames, byte[] weights, @Nullable String netFormat) {
     super(name, provenance, features, outputs, true);
     this.architecture = g.architecture;
     this.channels = g.channels;
@@ -123,6 +129,7 @@ public final class DfkdTribuoModel extends Model<Label> implements AutoCloseable
     this.featureFormat = g.featureFormat;
     this.labelNames = labelNames.clone();
     this.weights = weights;
+    this.netFormat = netFormat;
   }
 
   /**
@@ -151,6 +158,12 @@ public final class DfkdTribuoModel extends Model<Label> implements AutoCloseable
   /** Builds a model; checks the geometry, weights and label count. */
   static DfkdTribuoModel create(String name, Geometry g, List<String> labelNames, byte[] weights,
       ModelProvenance provenance) {
+    return create(name, g, labelNames, weights, provenance, null);
+  }
+
+  /** {@link #create(String, Geometry, List, byte[], ModelProvenance)} for a network stored in a {@link NetFormat}. */
+  static DfkdTribuoModel create(String name, Geometry g, List<String> labelNames, byte[] weights,
+      ModelProvenance provenance, @Nullable String netFormat) {
     if (g.netHeight < g.height || g.netWidth < g.width || (g.netHeight - g.height) % 2 != 0
         || (g.netWidth - g.width) % 2 != 0) {
       throw new DfkdException("cannot pad " + g.height + "x" + g.width + " images to the network's "
@@ -177,7 +190,7 @@ public final class DfkdTribuoModel extends Model<Label> implements AutoCloseable
       }
     }
     ImmutableOutputInfo<Label> out = new LabelFactory().constructInfoForExternalModel(ids);
-    return new DfkdTribuoModel(name, provenance, fm, out, g, labelNames.toArray(new String[0]), weights);
+    return new DfkdTribuoModel(name, provenance, fm, out, g, labelNames.toArray(new String[0]), weights, netFormat);
   }
 
   // ------------------------------------------------------------------------------ factories (TribuoModelFactory)
@@ -214,6 +227,19 @@ public final class DfkdTribuoModel extends Model<Label> implements AutoCloseable
    */
   public static DfkdTribuoModel fromNet(FeatureNet net, DataSpec data, Map<String, String> instance) {
     return TribuoModelFactory.fromNet(net, data, instance);
+  }
+
+  /**
+   * A whole network stored in a {@link NetFormat} file (e.g. a quantized model, {@code rgq}) as a
+   * model; the file's bytes travel inside the model and the format's plugin reads them back.
+   *
+   * @param data the input the network expects (shape, normalisation, classes)
+   * @param instance extra instance provenance (string values)
+   * @throws DfkdException if no installed plugin reads the format
+   */
+  public static DfkdTribuoModel fromNetFile(String format, Path file, DataSpec data, String architecture,
+      Map<String, String> instance) {
+    return TribuoModelFactory.fromNetFile(format, file, data, architecture, instance);
   }
 
   /** Reads a model written by {@link #save(Path)} (Java serialisation). */
@@ -259,7 +285,12 @@ public final class DfkdTribuoModel extends Model<Label> implements AutoCloseable
     return List.of(labelNames);
   }
 
-  /** The safetensors bytes of the weights (a copy). */
+  /** Null for plain zoo weights, else the {@link NetFormat} name of {@link #weights()}. */
+  public @Nullable String netFormat() {
+    return netFormat;
+  }
+
+  /** The safetensors bytes of the weights (a copy), or the whole network in {@link #netFormat()}. */
   public byte[] weights() {
     return weights.clone();
   }
@@ -272,15 +303,23 @@ public final class DfkdTribuoModel extends Model<Label> implements AutoCloseable
     if (net == null) {
       NDManager m = NDManager.newBaseManager();
       try {
-        FeatureNet n = Zoo.create(architecture, m, channels, netHeight, netWidth, labelNames.length);
         Path tmp = Files.createTempFile("rgal-tribuo-", ".params");
+        FeatureNet n;
         try {
           Files.write(tmp, weights);
-          NetWeights.load(n, tmp);
+          if (netFormat == null) {
+            n = Zoo.create(architecture, m, channels, netHeight, netWidth, labelNames.length);
+            NetWeights.load(n, tmp);
+            n.block().freezeParameters(true);
+          } else {
+            NetFormat f = NetFormat.find(netFormat).orElseThrow(() -> new DfkdException("this model holds a '" + netFormat
+                + "' network, and no installed plugin reads that format: put the plugin that wrote it (e.g. rgal's"
+                + " quantization jar for 'rgq') on the class path"));
+            n = f.read(tmp, m);
+          }
         } finally {
           Files.deleteIfExists(tmp);
         }
-        n.block().freezeParameters(true);
         net = n;
         manager = m;
       } catch (IOException e) {
@@ -400,7 +439,7 @@ public final class DfkdTribuoModel extends Model<Label> implements AutoCloseable
   protected DfkdTribuoModel copy(String newName, ModelProvenance newProvenance) {
     return new DfkdTribuoModel(newName, newProvenance, featureIDMap, outputIDInfo,
         new Geometry(architecture, channels, height, width, netHeight, netWidth, mean, std, pixelScale, featureFormat),
-        labelNames, weights);
+        labelNames, weights, netFormat);
   }
 
   @Serial

@@ -72,7 +72,8 @@ import org.tribuo.provenance.impl.TrainerProvenanceImpl;
  * Tribuo's protobuf form of a {@link DfkdTribuoModel} ({@code serializeToFile},
  * {@code Model.deserializeFromFile}): a {@code ModelProto} whose data is an {@code Any} holding
  * Tribuo's {@code ModelDataProto} (name, provenance, domains) as field 1 and the model's own fields
- * (architecture, geometry, normalisation, label names, weight bytes) as fields 2-13.
+ * (architecture, geometry, normalisation, label names, weight bytes) as fields 2-13, and the net format (field 14) when the
+   * bytes are a whole network rather than zoo weights.
  */
 final class ProtoForm {
   static final String TYPE_URL = "type.googleapis.com/dev.rgal.tribuo.DfkdTribuoModelData";
@@ -83,7 +84,8 @@ final class ProtoForm {
    * Tribuo's protobuf form ({@code serializeToFile}, {@code Model.deserializeFromFile}): a
    * {@code ModelProto} whose data is an {@code Any} holding Tribuo's {@code ModelDataProto} (name,
    * provenance, domains) as field 1 and this model's own fields (architecture, geometry,
-   * normalisation, label names, weight bytes) as fields 2-13.
+   * normalisation, label names, weight bytes) as fields 2-13, and the net format (field 14) when the
+   * bytes are a whole network rather than zoo weights.
    */
   static ModelProto serialize(DfkdTribuoModel m) {
     try {
@@ -108,6 +110,9 @@ final class ProtoForm {
         o.writeString(12, l);
       }
       o.writeByteArray(13, m.weights);
+      if (m.netFormat != null) {
+        o.writeString(14, m.netFormat);
+      }
       o.flush();
       Any data = Any.newBuilder().setTypeUrl(TYPE_URL).setValue(buf.toByteString()).build();
       return ModelProto.newBuilder().setVersion(DfkdTribuoModel.CURRENT_VERSION).setClassName(DfkdTribuoModel.class.getName())
@@ -137,6 +142,7 @@ final class ProtoForm {
       List<String> labels = new ArrayList<>();
       double scale = 1;
       byte[] weights = null;
+      String netFormat = null;
       for (int tag = in.readTag(); tag != 0; tag = in.readTag()) {
         switch (tag >>> 3) {
           case 1 -> carrierProto = ModelDataProto.parseFrom(in.readBytes());
@@ -148,6 +154,7 @@ final class ProtoForm {
           case 11 -> format = in.readString();
           case 12 -> labels.add(in.readString());
           case 13 -> weights = in.readByteArray();
+          case 14 -> netFormat = in.readString();
           default -> in.skipField(tag);
         }
       }
@@ -156,7 +163,7 @@ final class ProtoForm {
       }
       ModelDataCarrier<?> carrier = ModelDataCarrier.deserialize(carrierProto);
       DfkdTribuoModel.Geometry g = new DfkdTribuoModel.Geometry(arch, dims[0], dims[1], dims[2], dims[3], dims[4], TribuoModelFactory.toArray(mean), TribuoModelFactory.toArray(std), scale, format);
-      DfkdTribuoModel m = DfkdTribuoModel.create(carrier.name(), g, labels, weights, carrier.provenance());
+      DfkdTribuoModel m = DfkdTribuoModel.create(carrier.name(), g, labels, weights, carrier.provenance(), netFormat);
       if (!m.getFeatureIDMap().equals(carrier.featureDomain())) {
         throw new InvalidProtocolBufferException("the feature domain does not match the model's pixel features");
       }

@@ -16,6 +16,7 @@ import dev.rgal.toolkit.data.Normalization;
 import dev.rgal.toolkit.spec.RunSpecJson;
 import dev.rgal.toolkit.teacher.TeacherMetadata;
 import dev.rgal.toolkit.teacher.TeacherRecipe;
+import dev.rgal.toolkit.zoo.NetFormat;
 import dev.rgal.toolkit.teacher.TeacherStore;
 import dev.rgal.toolkit.zoo.NetWeights;
 import dev.rgal.toolkit.zoo.Zoo;
@@ -194,6 +195,30 @@ final class TribuoModelFactory {
         digits(data.numClasses()), bytes, prov);
   }
 
+
+  static DfkdTribuoModel fromNetFile(String format, Path file, DataSpec data, String architecture, Map<String, String> instance) {
+    if (NetFormat.find(format).isEmpty()) {
+      throw new DfkdException("no installed plugin reads the net format '" + format + "': add the plugin that writes it");
+    }
+    byte[] bytes;
+    try {
+      bytes = Files.readAllBytes(file);
+    } catch (IOException e) {
+      throw new DfkdException("cannot read " + file + " (" + e.getMessage() + "): pass a readable model file");
+    }
+    Map<String, Provenance> inst = new LinkedHashMap<>();
+    put(inst, "kind", "network-file");
+    put(inst, "netFormat", format);
+    put(inst, "source", file.toAbsolutePath().toString());
+    put(inst, "file.sha256", sha256(bytes));
+    instance.forEach((k, v) -> put(inst, k, v));
+    ModelProvenance prov = new ModelProvenance(DfkdTribuoModel.class.getName(), OffsetDateTime.now(),
+        datasetProvenance("unknown"), new TrainerProvenanceImpl(DfkdTeacherTrainer.describing(
+            architecture, data.dataset(), TeacherRecipe.fashionMnistDefault().withEpochs(0),
+            data.channels(), data.height(), data.width(), 1.0)), inst);
+    return DfkdTribuoModel.create("rgal-" + format + "-" + architecture, DfkdTribuoModel.Geometry.of(data, architecture),
+        digits(data.numClasses()), bytes, prov, format);
+  }
 
   static TeacherRecipe recipeOf(Map<String, String> r) {
     TeacherRecipe d = TeacherRecipe.fashionMnistDefault();
