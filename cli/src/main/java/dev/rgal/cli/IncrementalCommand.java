@@ -183,9 +183,9 @@ final class IncrementalCommand implements Callable<Integer> {
           100 * f.get("final.tasks_mean_avg_incremental_accuracy"), 100 * f.get("final.pooled_avg_incremental_accuracy"),
           100 * f.get("final.tasks_mean_avg_incremental_no_base_accuracy"), 100 * f.get("final.pooled_avg_incremental_no_base_accuracy"));
       pw.printf(Locale.ROOT, "average forgetting F_T: %.2f points (Chaudhry et al.)%n", 100 * f.get("final.forgetting"));
-      pw.printf(Locale.ROOT, "method %s%s, %d tasks, %.2f min, peak RSS %s; matrix %s; last model %s%n", method,
-          m.usesRealOldData() ? " (uses real old data: an upper bound)" : "", split.tasks(), minutes,
-          ProcessMemory.mib(ProcessMemory.peakRssBytes()), result.matrixCsv(), result.lastModel());
+      pw.printf(Locale.ROOT, "method %s%s, %d tasks, %.2f min, peak RSS %s; matrix %s; final model %s (rgal eval/export take it)%n",
+          method, m.usesRealOldData() ? " (uses real old data: an upper bound)" : "", split.tasks(), minutes,
+          ProcessMemory.mib(ProcessMemory.peakRssBytes()), result.matrixCsv(), IncrementalRun.deployableDir(out, split.tasks()));
       pw.flush();
       return 0;
     }
