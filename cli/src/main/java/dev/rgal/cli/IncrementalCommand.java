@@ -1,6 +1,17 @@
 package dev.rgal.cli;
 
 import dev.rgal.api.Bindings.Registry;
+import ai.djl.ndarray.NDManager;
+import dev.rgal.api.ComponentRequest;
+import dev.rgal.api.DataSpec;
+import dev.rgal.api.Settings;
+import dev.rgal.api.WeightedTerm;
+import dev.rgal.api.model.NetInfo;
+import dev.rgal.api.synthesis.SynthesisTermFactory;
+import dev.rgal.api.training.StudentTermFactory;
+import dev.rgal.incremental.RelationTerms;
+import dev.rgal.kernel.run.SpecValidator;
+import java.util.List;
 import dev.rgal.api.DfkdException;
 import dev.rgal.api.model.ArchitectureFactory;
 import dev.rgal.incremental.AccuracyMatrix;
@@ -40,6 +51,9 @@ import picocli.CommandLine.Spec;
 final class IncrementalCommand implements Callable<Integer> {
   /** Where the tracked run's id is kept, so that --resume continues the same tracked run. */
   static final String TRACKING = "tracking-run.txt";
+  /** The rgal plugin's relation terms (synthesis and student side) and their weight in spec §7.5. */
+  static final String RELATION = "rgal-relation";
+  static final double RGAL_WEIGHT = 0.1;
   /** Tracked per-task accuracy (pooled) as final metrics {@code incremental.accuracy_after_task_<t>}, for plots across runs. */
   static final String CURVE_PREFIX = "incremental.accuracy_after_task_";
 
@@ -67,7 +81,7 @@ final class IncrementalCommand implements Callable<Integer> {
       description = "O0, O1, O2 (the fixture orders) or a permutation such as 3,1,0,... (default: ${DEFAULT-VALUE}).")
   String classOrder;
 
-  @Option(names = "--method", required = true, description = "ft, joint, lwf, abd, rdfcil.")
+  @Option(names = "--method", required = true, description = "ft, joint, lwf, abd, rdfcil; abd+rgal and rdfcil+rgal add RGAL's relation terms (spec §7.5).")
   String method;
 
   @Option(names = "--epochs", defaultValue = "10", description = "Epochs per task (default: ${DEFAULT-VALUE}).")
@@ -101,8 +115,6 @@ final class IncrementalCommand implements Callable<Integer> {
     TaskSplit split = TaskSplit.parse(tasks, classes);
     IncrementalMethod m = IncrementalRun.method(method);
     IncrementalSchedule schedule = new IncrementalSchedule(epochs, batchSize, 1e-3, 2, true, imagesPerTask, inversionSteps);
-    IncrementalRun.Request request = new IncrementalRun.Request(dataset, dataDir, testData, arch, order, split, method,
-        schedule, seed, out, resume);
     String resumeRunId = resume ? previousRunId() : null;
     Map<String, String> tags = new LinkedHashMap<>();
     tags.put("task", "incremental");
@@ -114,8 +126,12 @@ final class IncrementalCommand implements Callable<Integer> {
     tags.put(RunMetrics.TASK_METRICS_TAG, String.join(",", "final.tasks_mean_final_accuracy",
         "final.pooled_avg_incremental_accuracy", "final.tasks_mean_avg_incremental_accuracy", "final.forgetting"));
     long t0 = System.nanoTime();
-    try (PluginHost host = PluginHost.discover(common.pluginDirsOrDefault())) {
+    try (PluginHost host = PluginHost.discover(common.pluginDirsOrDefault()); NDManager termManager = NDManager.newBaseManager()) {
       Map<String, ArchitectureFactory> architectures = host.registry(Registry.ARCHITECTURES, ArchitectureFactory.class);
+      RelationTerms relation = "rgal".equals(IncrementalRun.extension(method))
+          ? rgalTerms(host, architectures, termManager) : RelationTerms.none();
+      IncrementalRun.Request request = new IncrementalRun.Request(dataset, dataDir, testData, arch, order, split, method,
+          schedule, seed, out, resume, relation);
       IncrementalRun.Result result = tracking.tracked(host, "rgal-incremental",
           method + " " + split.name() + " " + order.name() + " seed " + seed, tags, resumeRunId, run -> {
             if (run != null && resumeRunId == null) {
@@ -189,6 +205,35 @@ final class IncrementalCommand implements Callable<Integer> {
       pw.flush();
       return 0;
     }
+  }
+
+  /**
+   * RGAL's relation terms where spec §7.5 puts them, weight 0.1 each: in the generator's loss
+   * (on M_{t−1}'s stages; the model being trained is still M_{t−1} at inversion time) and on the
+   * synthetic half of each training batch. From the plugin registry, by the rgal plugin's names.
+   */
+  private RelationTerms rgalTerms(PluginHost host, Map<String, ArchitectureFactory> architectures, NDManager manager) {
+    Map<String, SynthesisTermFactory> synth = host.registry(Registry.SYNTHESIS_TERMS, SynthesisTermFactory.class);
+    Map<String, StudentTermFactory> student = host.registry(Registry.STUDENT_TERMS, StudentTermFactory.class);
+    if (!synth.containsKey(RELATION) || !student.containsKey(RELATION)) {
+      throw new DfkdException(method + " needs the rgal plugin's '" + RELATION + "' terms: put its jar in --plugin-dir");
+    }
+    ArchitectureFactory f = architectures.get(arch);
+    if (f == null) {
+      throw new DfkdException("unknown architecture '" + arch + "'; known: " + String.join(", ", new java.util.TreeSet<>(architectures.keySet())));
+    }
+    DataSpec data = Datasets.dataSpec(dataset);
+    NetInfo info;
+    try (NDManager m = manager.newSubManager(); var probe = f.create(m, data.channels(), data.height(), data.width(), data.numClasses())) {
+      info = probe.info();
+    }
+    SpecValidator validator = new SpecValidator(host);
+    ComponentRequest synthRequest = new ComponentRequest(validator.options(Registry.SYNTHESIS_TERMS, RELATION,
+        new Settings(Map.of("target", "teacher")), "synthesisTerms"), seed, info, info, data, manager);
+    ComponentRequest replayRequest = new ComponentRequest(validator.options(Registry.STUDENT_TERMS, RELATION,
+        new Settings(Map.of()), "studentTerms"), seed, info, info, data, manager);
+    return new RelationTerms(List.of(new WeightedTerm<>(RELATION, RGAL_WEIGHT, synth.get(RELATION).create(synthRequest))),
+        List.of(new WeightedTerm<>(RELATION, RGAL_WEIGHT, student.get(RELATION).create(replayRequest))));
   }
 
   private static double sum(IncrementalRun.Result r, String metric) {

@@ -127,6 +127,33 @@ class IncrementalCliTest {
     assertFalse(Files.exists(tmp.resolve("killed/task-2.partial")), "spent checkpoints are removed");
   }
 
+  /**
+   * {@code abd+rgal} puts the rgal plugin's relation terms into the generator's loss and the replay
+   * half (spec §7.5): with one thread the runs are deterministic, so a matrix that differs from plain
+   * {@code abd}'s shows the terms took part; it still keeps task 1 alive. A method without a
+   * generator refuses the extension in one line.
+   */
+  @Test
+  void rgalTermsJoinAnInversionMethodAndAreRefusedWhereThereIsNone() throws Exception {
+    String[] common = {"--epochs", "1", "--inversion-steps", "30", "--no-tracking"};
+    Cli.Result plain = Cli.run(tmp, args("abd", "--method", "abd", common[0], common[1], common[2], common[3], common[4]));
+    assertEquals(0, plain.exit(), plain.err());
+    Cli.Result rgal = Cli.run(tmp, args("abd-rgal", "--method", "abd+rgal", common[0], common[1], common[2], common[3], common[4]));
+    assertEquals(0, rgal.exit(), rgal.err());
+    assertTrue(rgal.out().contains("method abd+rgal"), rgal.out());
+    List<String> a = Files.readAllLines(tmp.resolve("abd/matrix.csv"));
+    List<String> b = Files.readAllLines(tmp.resolve("abd-rgal/matrix.csv"));
+    assertEquals(a.get(1), b.get(1), "task 1 has no replay: identical");
+    assertNotEquals(a.get(2), b.get(2), "task 2 trained with the relation terms");
+    double old = Double.parseDouble(b.get(2).split(",")[1]);
+    assertTrue(old > 0.1, "abd+rgal keeps task 1 alive: " + old);
+    Cli.Result bad = Cli.run(tmp, args("ft-rgal", "--method", "ft+rgal", "--no-tracking"));
+    assertNotEquals(0, bad.exit());
+    assertEquals(1, bad.err().strip().lines().count(), bad.err());
+    assertTrue(bad.err().contains("use +rgal with abd or rdfcil"), bad.err());
+    assertFalse(Files.exists(tmp.resolve("ft-rgal")));
+  }
+
   @Test
   void resumeWithADifferentOrderIsRefusedAndLeavesTheRunAlone() throws Exception {
     Cli.Result first = Cli.run(tmp, args("run", "--no-tracking"));

@@ -61,6 +61,11 @@ public final class AbdMethod implements IncrementalMethod {
   }
 
   @Override
+  public boolean acceptsRelationTerms() {
+    return true;
+  }
+
+  @Override
   public IncrementalLearner learner() {
     return new Learner();
   }
@@ -122,7 +127,10 @@ public final class AbdMethod implements IncrementalMethod {
         NDArray headRows = old.weight().get("0:{}", ko).stopGradient();
         NDArray delta = now.features().sub(before.features().stopGradient()).matMul(headRows.transpose());
         NDArray kd = GraphScalars.mul(delta.square().mean(), MU);
-        return local.add(ft).add(kd);
+        NDArray total = local.add(ft).add(kd);
+        NDArray relation = ctx.relation().replayLoss(xs, RelationTerms.oldClasses(RelationTerms.rows(before.all(), b), ko),
+            RelationTerms.oldClasses(RelationTerms.rows(now.all(), b), ko));
+        return relation == null ? total : total.add(relation);
       }));
       out.put("training_minutes", (System.nanoTime() - t1) / 6e10);
       out.put("synthetic_images", (double) synthetic[0]);

@@ -22,7 +22,7 @@ import java.util.List;
 @API(status = EXPERIMENTAL, since = "0.2")
 public final class HeadView {
   /** One forward: logits, φ and (when asked) the BN statistics. */
-  public record Forward(NDArray logits, NDArray features, List<BnStatistics> bn) {}
+  public record Forward(NDArray logits, NDArray features, List<BnStatistics> bn, dev.rgal.api.model.Features all) {}
 
   private final ZooNet net;
   private final NDArray weight;
@@ -81,6 +81,6 @@ public final class HeadView {
     if (features.getShape().get(1) != inputDim) {
       throw new DfkdException("cannot find the input of " + net.info().architecture() + "'s head (" + inputDim + " features)");
     }
-    return new Forward(f.logits(), features, f.bnStatistics());
+    return new Forward(f.logits(), features, f.bnStatistics(), f);
   }
 }

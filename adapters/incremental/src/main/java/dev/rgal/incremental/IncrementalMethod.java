@@ -31,6 +31,14 @@ public interface IncrementalMethod {
     return false;
   }
 
+  /**
+   * True if the method inverts the previous model and replays the images, so RGAL's terms have a
+   * generator loss and a synthetic half to join ({@code method+rgal}).
+   */
+  default boolean acceptsRelationTerms() {
+    return false;
+  }
+
   /** True if each task starts from a freshly initialised model rather than the previous one. */
   default boolean retrainsFromScratch() {
     return false;

@@ -64,7 +64,13 @@ public final class IncrementalRun {
    */
   public record Request(String dataset, @Nullable Path dataDir, @Nullable Path testDir, String architecture,
       ClassOrder order, TaskSplit split, String method, IncrementalSchedule schedule, long seed, Path out,
-      boolean resume) {}
+      boolean resume, RelationTerms relation) {
+    /** A request for the plain method (no RGAL terms). */
+    public Request(String dataset, @Nullable Path dataDir, @Nullable Path testDir, String architecture,
+        ClassOrder order, TaskSplit split, String method, IncrementalSchedule schedule, long seed, Path out, boolean resume) {
+      this(dataset, dataDir, testDir, architecture, order, split, method, schedule, seed, out, resume, RelationTerms.none());
+    }
+  }
 
   /** What one finished task reports (the listener gets it before the next task starts). */
   public record TaskReport(int task, Map<String, Double> metrics, Set<Integer> realClassesTouched, Path model,
@@ -94,13 +100,30 @@ public final class IncrementalRun {
     return out;
   }
 
-  /** The method named {@code name}, or a one-line error listing the known ones. */
+  /**
+   * The method named {@code name} (an extension such as {@code +rgal} is ignored here: see
+   * {@link #extension}), or a one-line error listing the known ones.
+   */
   public static IncrementalMethod method(String name) {
-    IncrementalMethod m = methods().get(name);
+    String base = name.contains("+") ? name.substring(0, name.indexOf('+')) : name;
+    IncrementalMethod m = methods().get(base);
     if (m == null) {
-      throw new DfkdException("unknown incremental method '" + name + "'; known: " + String.join(", ", methods().keySet()));
+      throw new DfkdException("unknown incremental method '" + base + "'; known: " + String.join(", ", methods().keySet()));
+    }
+    String ext = extension(name);
+    if (ext != null && !ext.equals("rgal")) {
+      throw new DfkdException("unknown extension '+" + ext + "' in '" + name + "': the incremental methods take +rgal only");
+    }
+    if (ext != null && !m.acceptsRelationTerms()) {
+      throw new DfkdException("method '" + base + "' has no generator or replay for RGAL's terms: use +rgal with "
+          + String.join(" or ", methods().values().stream().filter(IncrementalMethod::acceptsRelationTerms).map(IncrementalMethod::name).toList()));
     }
     return m;
+  }
+
+  /** The extension after '+' ({@code rgal} in {@code abd+rgal}), or null. */
+  public static @Nullable String extension(String name) {
+    return name.contains("+") ? name.substring(name.indexOf('+') + 1) : null;
   }
 
   /** The identity of a run, as written to {@value #IDENTITY}. */
@@ -165,6 +188,9 @@ public final class IncrementalRun {
    */
   public static Result run(Request r, Map<String, ArchitectureFactory> architectures, Progress progress, Listener listener) {
     IncrementalMethod method = method(r.method());
+    if (extension(r.method()) != null && r.relation().isEmpty()) {
+      throw new IllegalArgumentException(r.method() + " needs RGAL's terms in the request (RelationTerms)");
+    }
     DataSpec spec = Datasets.dataSpec(r.dataset());
     IncrementalScenario scenario = IncrementalScenario.of(r.order(), r.split());
     if (r.order().classes().size() != spec.numClasses()) {
@@ -227,7 +253,7 @@ public final class IncrementalRun {
             Map<String, Double> trained = learner.trainTask(new LearnerContext(t, scenario, model, previous, data,
                 scenario.oldClasses(t), scenario.seenClasses(t), r.schedule(), spec, taskSeed, taskManager, root, progress,
                 (images, labels) -> SampleGrid.write(r.out().resolve("replay-task-" + task + ".png"), images, labels, 8),
-                new TaskCheckpoints(r.out(), t, taskManager)));
+                new TaskCheckpoints(r.out(), t, taskManager), r.relation()));
             SeenClassEvaluator.afterTask(model, scenario, test, t, matrix, spec, taskManager);
             last = taskDir(r.out(), t);
             Map<String, String> recipe = new LinkedHashMap<>(r.schedule().asMap());

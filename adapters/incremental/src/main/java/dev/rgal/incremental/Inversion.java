@@ -66,13 +66,20 @@ public final class Inversion {
           NDArray z = m.randomNormal(new Shape(batch, NZ));
           double value;
           try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
-            NDArray x = norm.apply(generator.forward(z, true));
+            NDArray raw = generator.forward(z, true);
+            NDArray x = norm.apply(raw);
             var f = previous.forwardWithBnStatistics(x, false);
             NDArray o = Heads.slice(f.logits(), 0, ko);
             NDArray loss = InversionLosses.content(o, TAU)
                 .add(InversionLosses.balance(o))
                 .add(GraphScalars.mul(InversionLosses.bnKl(f.bnStatistics()), BN_WEIGHT))
                 .add(GraphScalars.mul(InversionLosses.smoothness(x), PRIOR_WEIGHT));
+            // RGAL's synthesis side (§7.5), when the method runs as method+rgal
+            NDArray relation = ctx.relation().synthesisLoss(previous, ctx.model(), ctx.spec(), raw, x,
+                RelationTerms.oldClasses(f, ko), ctx.task(), s, m, new java.util.Random(ctx.seed() * 7919 + s));
+            if (relation != null) {
+              loss = loss.add(relation);
+            }
             value = loss.getFloat();
             NonFiniteLossException.check("task " + ctx.task() + " inversion step " + s, Map.of("inversion", value));
             gc.backward(loss);

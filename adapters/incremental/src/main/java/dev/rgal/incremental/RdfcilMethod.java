@@ -64,6 +64,11 @@ public final class RdfcilMethod implements IncrementalMethod {
   }
 
   @Override
+  public boolean acceptsRelationTerms() {
+    return true;
+  }
+
+  @Override
   public IncrementalLearner learner() {
     return RdfcilMethod::trainTask;
   }
@@ -128,16 +133,21 @@ public final class RdfcilMethod implements IncrementalMethod {
           NDArray xs = Inversion.sample(generator, ctx.spec(), b, m);
           synthetic[0] += b;
           HeadView.Forward oldReal = NoGrad.call(() -> old.forward(x, false, false));
-          NDArray oldSynthetic = NoGrad.call(() -> old.forward(xs, false, false).logits());
+          HeadView.Forward oldSyn = NoGrad.call(() -> old.forward(xs, false, false));
+          NDArray oldSynthetic = oldSyn.logits();
           NDArray ys = Heads.slice(oldSynthetic, 0, ko).argMax(1);
           count(counts, y, ys);
           HeadView.Forward real = current.forward(x, true, false);
-          NDArray zs = current.forward(xs, true, false).logits();
+          HeadView.Forward syn = current.forward(xs, true, false);
+          NDArray zs = syn.logits();
           NDArray local = Losses.crossEntropy(Heads.slice(real.logits(), ko, ks), y.toType(DataType.INT64, false).sub(ko));
           NDArray hkd = Heads.slice(zs, 0, ko).sub(Heads.slice(oldSynthetic, 0, ko).stopGradient()).abs().mean();
           NDArray rkd = rkdAngle(linear(real.features(), projections.get(0), projections.get(1)),
               linear(oldReal.features().stopGradient(), projections.get(2), projections.get(3)));
-          return GraphScalars.mul(local, cCe).add(GraphScalars.mul(hkd, cHkd)).add(GraphScalars.mul(rkd, cRkd));
+          NDArray total = GraphScalars.mul(local, cCe).add(GraphScalars.mul(hkd, cHkd)).add(GraphScalars.mul(rkd, cRkd));
+          NDArray relation = ctx.relation().replayLoss(xs, RelationTerms.oldClasses(oldSyn.all(), ko),
+              RelationTerms.oldClasses(syn.all(), ko));
+          return relation == null ? total : total.add(relation);
         }));
     // phase B: the head alone, on frozen (eval-mode) features, class-weighted global CE + hkd
     List<NDArray> head = List.of(current.weight());
