@@ -97,7 +97,7 @@ public final class SupervisedLoop {
         Random rng = new Random(Seeds.derive(ctx.seed(), label, epoch));
         // synthetic draws (NDManager.random*) replay identically after a resume
         Engine.getInstance().setRandomSeed((int) Seeds.derive(ctx.seed(), label + " engine", epoch));
-        int[] perm = permutation(data.size(), rng);
+        int[] perm = Seeds.permutation(data.size(), rng);
         double sum = 0;
         for (int step = 0; step < steps; step++) {
           int[] idx = java.util.Arrays.copyOfRange(perm, step * s.batchSize(), (step + 1) * s.batchSize());
@@ -123,19 +123,5 @@ public final class SupervisedLoop {
       }
     }
     return last;
-  }
-
-  private static int[] permutation(int n, Random rng) {
-    int[] p = new int[n];
-    for (int i = 0; i < n; i++) {
-      p[i] = i;
-    }
-    for (int i = n - 1; i > 0; i--) {
-      int j = rng.nextInt(i + 1);
-      int tmp = p[i];
-      p[i] = p[j];
-      p[j] = tmp;
-    }
-    return p;
   }
 }

@@ -133,7 +133,7 @@ public final class TeacherTrainer {
           long t0 = System.nanoTime();
           Random rng = new Random(Seeds.derive(r.seed(), "teacher-epoch", epoch));
           Engine.getInstance().setRandomSeed((int) Seeds.derive(r.seed(), "teacher-engine", epoch));
-          int[] perm = permutation(train.size(), rng);
+          int[] perm = Seeds.permutation(train.size(), rng);
           double lr = r.lrAt(epoch);
           double lossSum = 0;
           for (int s = 0; s < steps; s++) {
@@ -182,19 +182,5 @@ public final class TeacherTrainer {
       }
       return new Result(meta, stats);
     }
-  }
-
-  private static int[] permutation(int n, Random rng) {
-    int[] p = new int[n];
-    for (int i = 0; i < n; i++) {
-      p[i] = i;
-    }
-    for (int i = n - 1; i > 0; i--) {
-      int j = rng.nextInt(i + 1);
-      int t = p[i];
-      p[i] = p[j];
-      p[j] = t;
-    }
-    return p;
   }
 }

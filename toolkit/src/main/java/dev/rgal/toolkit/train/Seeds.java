@@ -19,4 +19,22 @@ public final class Seeds {
     z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
     return z ^ (z >>> 31);
   }
+
+  /**
+   * A Fisher–Yates permutation of 0..n−1 drawn from {@code rng} (the epoch order of a training set;
+   * the JDK shuffles only boxed lists).
+   */
+  public static int[] permutation(int n, java.util.Random rng) {
+    int[] p = new int[n];
+    for (int i = 0; i < n; i++) {
+      p[i] = i;
+    }
+    for (int i = n - 1; i > 0; i--) {
+      int j = rng.nextInt(i + 1);
+      int t = p[i];
+      p[i] = p[j];
+      p[j] = t;
+    }
+    return p;
+  }
 }
