@@ -3,12 +3,18 @@ package dev.rgal.it
 import dev.rgal.api.DfkdException
 import dev.rgal.incremental.AccuracyMatrix
 import dev.rgal.incremental.ClassOrder
+import dev.rgal.incremental.IncrementalRun
 import dev.rgal.incremental.IncrementalScenario
+import dev.rgal.incremental.IncrementalSchedule
 import dev.rgal.incremental.TaskSplit
 import org.junit.jupiter.api.Assertions.assertEquals
 import org.junit.jupiter.api.Assertions.assertTrue
 import org.junit.jupiter.api.Test
 import org.junit.jupiter.api.assertThrows
+import org.junit.jupiter.api.io.TempDir
+import dev.rgal.toolkit.progress.Progress
+import dev.rgal.toolkit.zoo.Zoo
+import java.nio.file.Path
 
 /** The class-incremental scenario and metrics from Kotlin: static factories, records, unchecked errors. */
 class IncrementalKotlinTest {
@@ -36,5 +42,18 @@ class IncrementalKotlinTest {
     // bad input is an unchecked exception with the fix in its message
     val e = assertThrows<DfkdException> { TaskSplit.parse("3,3", 10) }
     assertTrue(e.message.orEmpty().contains("add up to 10"), e.message)
+  }
+
+  /** A whole run from Kotlin: the request record, the listener as a lambda, the result destructured by accessor. */
+  @Test
+  fun `an incremental run takes a Kotlin lambda as its listener`(@TempDir tmp: Path) {
+    val request = IncrementalRun.Request("fashion-mnist", null, null, "lenet5-bn", ClassOrder.parse("O2", 10),
+        TaskSplit.parse("5,5", 10), "ft", IncrementalSchedule(1, 64, 1e-3, 2, true, 2_000, 0),
+        0, tmp.resolve("run"), false)
+    val seen = mutableListOf<Int>()
+    val result = IncrementalRun.run(request, Zoo.factories(), Progress.silent()) { report -> seen += report.task() }
+    assertEquals(listOf(1, 2), seen)
+    assertTrue(result.matrix().accuracy(1, 1) > 0.5, "task 1 learned: ${result.matrix().accuracy(1, 1)}")
+    assertEquals(setOf(5, 9, 3, 4, 6), result.realClassesTouched()[1])
   }
 }
