@@ -36,6 +36,12 @@ class FastRunTest {
       assertEquals(1.5e-2, Double.parseDouble(preset.synthesizer().settings().values().get("metaLr")), 1e-12);
       assertEquals(3, preset.schedule().warmupCalls());
       assertEquals(10.0, preset.synthesisTerms().get(0).weight());
+      // issue 19's best-so-far preset resolves for fast and differs from the benchmark only in the budget
+      RunSpec best = h.spec("fast", "fmnist-lenet5-best", Map.of());
+      assertEquals(16 * 256, best.schedule().synthesisCallsPerEpoch() * best.schedule().synthesisBatchSize());
+      assertEquals(preset.synthesizer(), best.synthesizer());
+      assertEquals(preset.synthesisTerms(), best.synthesisTerms());
+      assertEquals(preset.trainer(), best.trainer());
 
       DistilledRun r = h.distill(TinyTeacher.lenet5bn(), h.spec("fast", tiny()), tmp.resolve("run"));
       Learning.assertStudentLearns(r, 0.3);
