@@ -53,26 +53,12 @@ final class RealDataSynthesizer implements Synthesizer, TagContributor {
       throw new DfkdException("synthesizer.settings.holdOut=" + holdOut + " holds out the whole training split of "
           + train.size() + " images: use a smaller value");
     }
-    order = permutation(train.size() - holdOut, new Random(r.seed() ^ 0x5EA1DA7AL));
+    order = dev.rgal.toolkit.train.Seeds.permutation(train.size() - holdOut, new Random(r.seed() ^ 0x5EA1DA7AL));
     first = r.options().get(FIRST);
     if (first >= order.length) {
       throw new DfkdException("synthesizer.settings.first=" + first + " skips all " + order.length
           + " usable images of the training split: use a smaller value");
     }
-  }
-
-  private static int[] permutation(int n, Random random) {
-    int[] p = new int[n];
-    for (int i = 0; i < n; i++) {
-      p[i] = i;
-    }
-    for (int i = n - 1; i > 0; i--) {
-      int j = random.nextInt(i + 1);
-      int t = p[i];
-      p[i] = p[j];
-      p[j] = t;
-    }
-    return p;
   }
 
   @Override
