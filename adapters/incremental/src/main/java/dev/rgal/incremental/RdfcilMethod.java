@@ -141,7 +141,7 @@ public final class RdfcilMethod implements IncrementalMethod {
           HeadView.Forward syn = current.forward(xs, true, false);
           NDArray zs = syn.logits();
           NDArray local = Losses.crossEntropy(Heads.slice(real.logits(), ko, ks), y.toType(DataType.INT64, false).sub(ko));
-          NDArray hkd = Heads.slice(zs, 0, ko).sub(Heads.slice(oldSynthetic, 0, ko).stopGradient()).abs().mean();
+          NDArray hkd = logitKd(zs, oldSynthetic, ko);
           NDArray rkd = rkdAngle(linear(real.features(), projections.get(0), projections.get(1)),
               linear(oldReal.features().stopGradient(), projections.get(2), projections.get(3)));
           NDArray total = GraphScalars.mul(local, cCe).add(GraphScalars.mul(hkd, cHkd)).add(GraphScalars.mul(rkd, cRkd));
@@ -169,7 +169,7 @@ public final class RdfcilMethod implements IncrementalMethod {
           NDArray w = omega.get(targets);
           NDArray perSample = targets.toType(DataType.INT32, false).oneHot(ks).mul(z.logSoftmax(1)).sum(new int[] {1}).neg();
           NDArray ce = perSample.mul(w).sum().div(w.sum());
-          NDArray hkd = Heads.slice(zs, 0, ko).sub(Heads.slice(oldSynthetic, 0, ko).stopGradient()).abs().mean();
+          NDArray hkd = logitKd(zs, oldSynthetic, ko);
           return GraphScalars.mul(ce, LAMBDA_CE).add(GraphScalars.mul(hkd, cHkd));
         }));
     out.put("training_minutes", (System.nanoTime() - t1) / 6e10);
@@ -178,6 +178,11 @@ public final class RdfcilMethod implements IncrementalMethod {
     out.put("c_hkd", cHkd);
     out.put("c_rkd", cRkd);
     return out;
+  }
+
+  /** R-DFCIL's "hkd": mean over samples and old classes of |z̃_c − z̃^old_c| (L1), the old model frozen. */
+  private static NDArray logitKd(NDArray synthetic, NDArray oldSynthetic, int oldClasses) {
+    return Heads.slice(synthetic, 0, oldClasses).sub(Heads.slice(oldSynthetic, 0, oldClasses).stopGradient()).abs().mean();
   }
 
   private static NDArray linear(NDArray x, NDArray w, NDArray b) {
