@@ -10,6 +10,11 @@ import dev.rgal.api.model.NetInfo;
 import dev.rgal.api.synthesis.SynthesisTermFactory;
 import dev.rgal.api.training.StudentTermFactory;
 import dev.rgal.incremental.RelationTerms;
+import dev.rgal.incremental.SynthesizerInversion;
+import dev.rgal.api.RunSpec;
+import dev.rgal.api.TermSpec;
+import dev.rgal.api.synthesis.SynthesizerFactory;
+import dev.rgal.kernel.run.MethodResolver;
 import dev.rgal.kernel.run.SpecValidator;
 import java.util.List;
 import dev.rgal.api.DfkdException;
@@ -54,6 +59,8 @@ final class IncrementalCommand implements Callable<Integer> {
   /** The rgal plugin's relation terms (synthesis and student side) and their weight in spec §7.5. */
   static final String RELATION = "rgal-relation";
   static final double RGAL_WEIGHT = 0.1;
+  /** {@code --inversion} for the method's own generator. */
+  static final String GENERATOR = "generator";
   /** Tracked per-task accuracy (pooled) as final metrics {@code incremental.accuracy_after_task_<t>}, for plots across runs. */
   static final String CURVE_PREFIX = "incremental.accuracy_after_task_";
 
@@ -98,6 +105,11 @@ final class IncrementalCommand implements Callable<Integer> {
       description = "Generator steps at each task boundary for the inversion methods (abd) (default: ${DEFAULT-VALUE}).")
   int inversionSteps;
 
+  @Option(names = "--inversion", defaultValue = GENERATOR, paramLabel = "ENGINE",
+      description = {"Inversion engine of abd/rdfcil: '" + GENERATOR + "' (the method's own, default) or a toolkit synthesizer",
+          "by method name (fast, cmi, deepinversion) with its default preset's synthesizer, terms and batch."})
+  String inversion;
+
   @Option(names = "--seed", defaultValue = "0", description = "Trial seed r; task t uses 100·r + t (default: ${DEFAULT-VALUE}).")
   long seed;
 
@@ -122,7 +134,8 @@ final class IncrementalCommand implements Callable<Integer> {
     tags.put("incremental.split", split.name());
     tags.put("incremental.classOrder", order.name());
     tags.put("data.real_old_images", Boolean.toString(m.usesRealOldData()));
-    tags.put("variant", split.name());
+    tags.put("variant", GENERATOR.equals(inversion) ? split.name() : split.name() + "-" + inversion);
+    tags.put("incremental.inversion", inversion);
     tags.put(RunMetrics.TASK_METRICS_TAG, String.join(",", "final.tasks_mean_final_accuracy",
         "final.pooled_avg_incremental_accuracy", "final.tasks_mean_avg_incremental_accuracy", "final.forgetting"));
     long t0 = System.nanoTime();
@@ -130,8 +143,9 @@ final class IncrementalCommand implements Callable<Integer> {
       Map<String, ArchitectureFactory> architectures = host.registry(Registry.ARCHITECTURES, ArchitectureFactory.class);
       RelationTerms relation = "rgal".equals(IncrementalRun.extension(method))
           ? rgalTerms(host, architectures, termManager) : RelationTerms.none();
+      SynthesizerInversion engine = GENERATOR.equals(inversion) ? null : synthesizerInversion(host);
       IncrementalRun.Request request = new IncrementalRun.Request(dataset, dataDir, testData, arch, order, split, method,
-          schedule, seed, out, resume, relation);
+          schedule, seed, out, resume, relation, engine);
       IncrementalRun.Result result = tracking.tracked(host, "rgal-incremental",
           method + " " + split.name() + " " + order.name() + " seed " + seed, tags, resumeRunId, run -> {
             if (run != null && resumeRunId == null) {
@@ -142,6 +156,7 @@ final class IncrementalCommand implements Callable<Integer> {
               params.put("split", split.sizes().toString());
               params.put("classOrder", order.classes().toString());
               params.put("seed", Long.toString(seed));
+              params.put("inversion", inversion);
               run.logParams(params);
             }
             IncrementalRun.Result r = IncrementalRun.run(request, architectures, new ConsoleProgress(common.quiet, System.out), report -> {
@@ -234,6 +249,41 @@ final class IncrementalCommand implements Callable<Integer> {
         new Settings(Map.of()), "studentTerms"), seed, info, info, data, manager);
     return new RelationTerms(List.of(new WeightedTerm<>(RELATION, RGAL_WEIGHT, synth.get(RELATION).create(synthRequest))),
         List.of(new WeightedTerm<>(RELATION, RGAL_WEIGHT, student.get(RELATION).create(replayRequest))));
+  }
+
+  /**
+   * The toolkit synthesizer named by {@code --inversion}, from that method's default preset: its
+   * synthesizer and non-zero synthesis terms (options validated as for distillation), synthesis
+   * batch and warm-up calls; created afresh for each task, for a teacher of K_o classes.
+   */
+  private SynthesizerInversion synthesizerInversion(PluginHost host) {
+    if (inversion.contains("+")) {
+      throw new DfkdException("--inversion takes a base method (e.g. fast), not '" + inversion
+          + "': RGAL's terms come with --method " + IncrementalRun.method(method).name() + "+rgal");
+    }
+    if (!host.registry(Registry.METHODS, dev.rgal.api.MethodDefinition.class).containsKey(inversion)) {
+      throw new DfkdException("unknown --inversion '" + inversion + "': give " + GENERATOR + " or a method of 'rgal plugins' ("
+          + String.join(", ", new java.util.TreeSet<>(host.registry(Registry.METHODS, dev.rgal.api.MethodDefinition.class).keySet())) + ")");
+    }
+    RunSpec preset = new MethodResolver(host).resolve(inversion, null, Map.of());
+    SpecValidator validator = new SpecValidator(host);
+    Map<String, SynthesizerFactory> synthesizers = host.registry(Registry.SYNTHESIZERS, SynthesizerFactory.class);
+    Map<String, SynthesisTermFactory> terms = host.registry(Registry.SYNTHESIS_TERMS, SynthesisTermFactory.class);
+    SynthesizerInversion.Factory factory = (data, teacher, student, manager) -> {
+      java.util.function.BiFunction<dev.rgal.api.options.OptionValues, NDManager, ComponentRequest> request =
+          (options, m) -> new ComponentRequest(options, seed, teacher, student, data, m);
+      var synthesizer = synthesizers.get(preset.synthesizer().name()).create(request.apply(validator.options(Registry.SYNTHESIZERS,
+          preset.synthesizer().name(), preset.synthesizer().settings(), "synthesizer"), manager));
+      List<WeightedTerm<dev.rgal.api.synthesis.SynthesisTerm>> weighted = new java.util.ArrayList<>();
+      for (TermSpec t : preset.synthesisTerms()) {
+        if (t.weight() != 0) {
+          weighted.add(new WeightedTerm<>(t.name(), t.weight(), terms.get(t.name()).create(request.apply(
+              validator.options(Registry.SYNTHESIS_TERMS, t.name(), t.settings(), "synthesisTerms." + t.name()), manager))));
+        }
+      }
+      return new SynthesizerInversion.Parts(synthesizer, weighted);
+    };
+    return new SynthesizerInversion(inversion, factory, preset.schedule().synthesisBatchSize(), preset.schedule().warmupCalls());
   }
 
   private static double sum(IncrementalRun.Result r, String metric) {

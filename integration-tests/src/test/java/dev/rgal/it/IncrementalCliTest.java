@@ -154,6 +154,36 @@ class IncrementalCliTest {
     assertFalse(Files.exists(tmp.resolve("ft-rgal")));
   }
 
+  /**
+   * {@code --inversion fast}: the toolkit's Fast synthesizer, with its preset's terms, inverts
+   * M_1 restricted to task 1's classes in place of ABD's generator (spec §7.4). Its replay keeps
+   * task 1 clearly alive where fine-tuning keeps exactly none of it; the engine is part of the run's
+   * identity; a method that does not invert, or an engine that does not exist, is a one-line error.
+   */
+  @Test
+  void aToolkitSynthesizerAsTheInversionEngineKeepsOldClassesAlive() throws Exception {
+    Cli.Result r = Cli.run(tmp, args("abd-fast", "--method", "abd", "--inversion", "fast", "--no-tracking"));
+    assertEquals(0, r.exit(), r.err());
+    List<String> matrix = Files.readAllLines(tmp.resolve("abd-fast/matrix.csv"));
+    double old = Double.parseDouble(matrix.get(2).split(",")[1]);
+    assertTrue(old > 0.3, "Fast's replay keeps task 1 (ft keeps 0.00 at this size): " + matrix);
+    assertTrue(Files.size(tmp.resolve("abd-fast/replay-task-2.png")) > 1000, "the replay grid of Fast's images");
+    assertTrue(Files.readString(tmp.resolve("abd-fast/incremental.json")).contains("\"inversion\": \"fast\""));
+    Cli.Result other = Cli.run(tmp, args("abd-fast", "--method", "abd", "--no-tracking", "--resume"));
+    assertNotEquals(0, other.exit());
+    assertTrue(other.err().contains("different inversion"), other.err());
+    String[][] bad = {{"--method", "lwf", "--inversion", "fast"}, {"--method", "abd", "--inversion", "nosuch"},
+        {"--method", "abd", "--inversion", "fast+rgal"}};
+    String[] expected = {"applies only to a method that inverts", "unknown --inversion 'nosuch'", "takes a base method"};
+    for (int i = 0; i < bad.length; i++) {
+      Cli.Result b = Cli.run(tmp, args("bad" + i, bad[i][0], bad[i][1], bad[i][2], bad[i][3], "--no-tracking"));
+      assertNotEquals(0, b.exit(), String.join(" ", bad[i]));
+      assertEquals(1, b.err().strip().lines().count(), b.err());
+      assertTrue(b.err().contains(expected[i]), b.err());
+      assertFalse(Files.exists(tmp.resolve("bad" + i)), "nothing written for " + String.join(" ", bad[i]));
+    }
+  }
+
   @Test
   void resumeWithADifferentOrderIsRefusedAndLeavesTheRunAlone() throws Exception {
     Cli.Result first = Cli.run(tmp, args("run", "--no-tracking"));

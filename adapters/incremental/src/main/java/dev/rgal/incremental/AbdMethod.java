@@ -39,6 +39,9 @@ import org.jspecify.annotations.Nullable;
  * forward in train mode (which updates BN running statistics twice per step); the losses use the
  * seen-class slice [0, K_s) (spec §7.1), not ABD's full-head CE. The generator is saved after each
  * inversion, so a resumed run warm-starts as an uninterrupted one would.
+ *
+ * <p>With a {@link SynthesizerInversion} ({@code --inversion fast}, …) a toolkit synthesizer
+ * replaces the generator: its replay pool, made fresh at each boundary, gives the synthetic half.
  */
 @API(status = EXPERIMENTAL, since = "0.2")
 public final class AbdMethod implements IncrementalMethod {
@@ -85,19 +88,28 @@ public final class AbdMethod implements IncrementalMethod {
         return out;
       }
       long t0 = System.nanoTime();
-      if (generator == null) {
-        generator = Inversion.generator(ctx.spec(), ctx.runManager());
-        generatorAdam = Inversion.optimizer(generator, ctx.runManager());
-        // a resumed run: warm-start from the generator the last task left, as if it had persisted
-        ctx.checkpoints().restoreGenerator(ctx.task() - 1, generator, generatorAdam);
-      }
-      if (ctx.checkpoints().restoreGenerator(ctx.task(), generator, generatorAdam)) {
-        out.put("inversion_loss", Double.NaN); // inverted before the run was interrupted
+      Inversion.Replay replay;
+      SynthesizerInversion engine = ctx.inversion();
+      if (engine != null) {
+        ReplayPool pool = ReplayPool.of(ctx, previous, engine);
+        out.put("replay_pool_images", (double) pool.size());
+        replay = pool;
       } else {
-        out.put("inversion_loss", Inversion.train(ctx, previous, generator, generatorAdam));
-        ctx.checkpoints().saveGenerator(generator, generatorAdam);
+        if (generator == null) {
+          generator = Inversion.generator(ctx.spec(), ctx.runManager());
+          generatorAdam = Inversion.optimizer(generator, ctx.runManager());
+          // a resumed run: warm-start from the generator the last task left, as if it had persisted
+          ctx.checkpoints().restoreGenerator(ctx.task() - 1, generator, generatorAdam);
+        }
+        if (ctx.checkpoints().restoreGenerator(ctx.task(), generator, generatorAdam)) {
+          out.put("inversion_loss", Double.NaN); // inverted before the run was interrupted
+        } else {
+          out.put("inversion_loss", Inversion.train(ctx, previous, generator, generatorAdam));
+          ctx.checkpoints().saveGenerator(generator, generatorAdam);
+        }
+        replay = Inversion.of(generator, ctx.spec());
       }
-      Inversion.showReplay(ctx, generator, previous);
+      Inversion.showReplay(ctx, replay, previous);
       out.put("inversion_minutes", (System.nanoTime() - t0) / 6e10);
       long t1 = System.nanoTime();
       HeadView current = HeadView.of(ctx.model(), "abd");
@@ -108,7 +120,7 @@ public final class AbdMethod implements IncrementalMethod {
       long[] synthetic = {0};
       out.put("loss", SupervisedLoop.trainSteps(ctx, ctx.data().newTask(), (x, y, m) -> {
         long b = x.getShape().get(0);
-        NDArray xs = Inversion.sample(generator, ctx.spec(), b, m);
+        NDArray xs = replay.sample(b, m);
         synthetic[0] += b;
         NDArray both = NDArrays.concat(new NDList(x, xs), 0);
         HeadView.Forward before = NoGrad.call(() -> old.forward(both, false, false));

@@ -64,7 +64,14 @@ public final class IncrementalRun {
    */
   public record Request(String dataset, @Nullable Path dataDir, @Nullable Path testDir, String architecture,
       ClassOrder order, TaskSplit split, String method, IncrementalSchedule schedule, long seed, Path out,
-      boolean resume, RelationTerms relation) {
+      boolean resume, RelationTerms relation, @Nullable SynthesizerInversion inversion) {
+    /** A request whose inversion method (if any) inverts with its own generator. */
+    public Request(String dataset, @Nullable Path dataDir, @Nullable Path testDir, String architecture,
+        ClassOrder order, TaskSplit split, String method, IncrementalSchedule schedule, long seed, Path out,
+        boolean resume, RelationTerms relation) {
+      this(dataset, dataDir, testDir, architecture, order, split, method, schedule, seed, out, resume, relation, null);
+    }
+
     /** A request for the plain method (no RGAL terms). */
     public Request(String dataset, @Nullable Path dataDir, @Nullable Path testDir, String architecture,
         ClassOrder order, TaskSplit split, String method, IncrementalSchedule schedule, long seed, Path out, boolean resume) {
@@ -136,6 +143,9 @@ public final class IncrementalRun {
     o.addProperty("method", r.method());
     o.add("schedule", GSON.toJsonTree(r.schedule().asMap()));
     o.addProperty("seed", r.seed());
+    if (r.inversion() != null) {
+      o.addProperty("inversion", r.inversion().name());
+    }
     return o;
   }
 
@@ -158,6 +168,10 @@ public final class IncrementalRun {
         }
       }
     }
+    if (r.inversion() != null && !method.acceptsRelationTerms()) {
+      throw new DfkdException("--inversion " + r.inversion().name() + " applies only to a method that inverts the previous model"
+          + " (abd, rdfcil), not to '" + method.name() + "': drop --inversion or pick one of those");
+    }
     Path id = r.out().resolve(IDENTITY);
     if (r.resume()) {
       if (!Files.isRegularFile(id)) {
@@ -170,8 +184,10 @@ public final class IncrementalRun {
         throw new DfkdException(id + " is unreadable (" + e.getMessage() + "): start a new run in another --out");
       }
       JsonObject now = identity(r);
-      for (String key : now.keySet()) {
-        if (!now.get(key).equals(was.get(key))) {
+      java.util.Set<String> keys = new java.util.TreeSet<>(now.keySet());
+      keys.addAll(was.keySet());
+      for (String key : keys) {
+        if (!java.util.Objects.equals(now.get(key), was.get(key))) {
           throw new DfkdException("--resume with a different " + key + " than the run started with (" + was.get(key)
               + " there, " + now.get(key) + " now): pass the original " + key + " or start a new --out");
         }
@@ -253,7 +269,7 @@ public final class IncrementalRun {
             Map<String, Double> trained = learner.trainTask(new LearnerContext(t, scenario, model, previous, data,
                 scenario.oldClasses(t), scenario.seenClasses(t), r.schedule(), spec, taskSeed, taskManager, root, progress,
                 (images, labels) -> SampleGrid.write(r.out().resolve("replay-task-" + task + ".png"), images, labels, 8),
-                new TaskCheckpoints(r.out(), t, taskManager), r.relation()));
+                new TaskCheckpoints(r.out(), t, taskManager), r.relation(), r.inversion()));
             SeenClassEvaluator.afterTask(model, scenario, test, t, matrix, spec, taskManager);
             last = taskDir(r.out(), t);
             Map<String, String> recipe = new LinkedHashMap<>(r.schedule().asMap());

@@ -39,6 +39,18 @@ public final class Inversion {
 
   private Inversion() {}
 
+  /** Where an inversion method's synthetic half comes from: its generator, or a {@link ReplayPool}. */
+  @FunctionalInterface
+  interface Replay {
+    /** {@code n} normalised synthetic images in {@code m}, without gradient. */
+    NDArray sample(long n, NDManager m);
+  }
+
+  /** The generator as a replay source (fresh samples every draw). */
+  static Replay of(Generator generator, DataSpec spec) {
+    return (n, m) -> sample(generator, spec, n, m);
+  }
+
   static Generator generator(DataSpec spec, NDManager manager) {
     return Generator.builder().nz(NZ).ngf(NGF).channels(spec.channels()).imageSize(spec.height()).build(manager);
   }
@@ -94,9 +106,9 @@ public final class Inversion {
   }
 
   /** Shows 8 samples per old class (or as many as 8·K_o draws give) to the run's replay grid. */
-  static void showReplay(LearnerContext ctx, Generator generator, FeatureNet previous) {
+  static void showReplay(LearnerContext ctx, Replay replay, FeatureNet previous) {
     try (NDManager m = ctx.manager().newSubManager()) {
-      NDArray x = sample(generator, ctx.spec(), 8L * ctx.oldClasses(), m);
+      NDArray x = replay.sample(8L * ctx.oldClasses(), m);
       NDArray labels = dev.rgal.toolkit.graph.NoGrad.call(() ->
           Heads.slice(previous.forward(x, false).logits(), 0, ctx.oldClasses()).argMax(1));
       long[] l = labels.toType(ai.djl.ndarray.types.DataType.INT64, false).toLongArray();

@@ -25,12 +25,14 @@ import org.jspecify.annotations.Nullable;
  * @param replay where an inversion method shows samples of its replay (a labelled grid per task)
  * @param checkpoints epoch-level checkpoints of this task (the loops and the generator)
  * @param relation RGAL's terms for an inversion method's generator and replay (empty for the plain method)
+ * @param inversion a toolkit synthesizer to invert with instead of the method's own generator, or
+ *     null for the method's generator
  */
 @API(status = EXPERIMENTAL, since = "0.2")
 public record LearnerContext(int task, IncrementalScenario scenario, FeatureNet model, @Nullable FeatureNet previous,
     TaskData data, int oldClasses, int seenClasses, IncrementalSchedule schedule, DataSpec spec, long seed,
     NDManager manager, NDManager runManager, Progress progress, ReplaySink replay, TaskCheckpoints checkpoints,
-    RelationTerms relation) {
+    RelationTerms relation, @Nullable SynthesizerInversion inversion) {
 
   /** Receives replay samples for the run's labelled grid of task t. */
   @FunctionalInterface

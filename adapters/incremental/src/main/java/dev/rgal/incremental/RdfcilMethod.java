@@ -94,16 +94,25 @@ public final class RdfcilMethod implements IncrementalMethod {
       return out;
     }
     long t0 = System.nanoTime();
-    Generator generator = Inversion.generator(ctx.spec(), ctx.manager());
-    try (Adam adam = Inversion.optimizer(generator, ctx.manager())) {
-      if (ctx.checkpoints().restoreGenerator(ctx.task(), generator, adam)) {
-        out.put("inversion_loss", Double.NaN); // inverted before the run was interrupted
-      } else {
-        out.put("inversion_loss", Inversion.train(ctx, previous, generator, adam));
-        ctx.checkpoints().saveGenerator(generator, adam);
+    Inversion.Replay replay;
+    SynthesizerInversion engine = ctx.inversion();
+    if (engine != null) {
+      ReplayPool pool = ReplayPool.of(ctx, previous, engine);
+      out.put("replay_pool_images", (double) pool.size());
+      replay = pool;
+    } else {
+      Generator generator = Inversion.generator(ctx.spec(), ctx.manager());
+      try (Adam adam = Inversion.optimizer(generator, ctx.manager())) {
+        if (ctx.checkpoints().restoreGenerator(ctx.task(), generator, adam)) {
+          out.put("inversion_loss", Double.NaN); // inverted before the run was interrupted
+        } else {
+          out.put("inversion_loss", Inversion.train(ctx, previous, generator, adam));
+          ctx.checkpoints().saveGenerator(generator, adam);
+        }
       }
-      Inversion.showReplay(ctx, generator, previous);
+      replay = Inversion.of(generator, ctx.spec());
     }
+    Inversion.showReplay(ctx, replay, previous);
     out.put("inversion_minutes", (System.nanoTime() - t0) / 6e10);
     long t1 = System.nanoTime();
     HeadView old = HeadView.of(previous, "rdfcil");
@@ -130,7 +139,7 @@ public final class RdfcilMethod implements IncrementalMethod {
     out.put("loss", SupervisedLoop.trainSteps(ctx, ctx.data().newTask(), phaseA, ctx.schedule().lr(), ctx.schedule().epochs(),
         "task " + ctx.task() + " phase A", (x, y, m) -> {
           long b = x.getShape().get(0);
-          NDArray xs = Inversion.sample(generator, ctx.spec(), b, m);
+          NDArray xs = replay.sample(b, m);
           synthetic[0] += b;
           HeadView.Forward oldReal = NoGrad.call(() -> old.forward(x, false, false));
           HeadView.Forward oldSyn = NoGrad.call(() -> old.forward(xs, false, false));
@@ -154,7 +163,7 @@ public final class RdfcilMethod implements IncrementalMethod {
     out.put("phase_b_loss", SupervisedLoop.trainSteps(ctx, ctx.data().newTask(), head,
         ctx.schedule().lr() * PHASE_B_LR_FACTOR, PHASE_B_EPOCHS, "task " + ctx.task() + " phase B", (x, y, m) -> {
           long b = x.getShape().get(0);
-          NDArray xs = Inversion.sample(generator, ctx.spec(), b, m);
+          NDArray xs = replay.sample(b, m);
           synthetic[0] += b;
           NDArray oldSynthetic = NoGrad.call(() -> old.forward(xs, false, false).logits());
           NDArray ys = Heads.slice(oldSynthetic, 0, ko).argMax(1);

@@ -23,6 +23,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Epoch-level checkpoints inside a task, so a killed run resumes at the last completed epoch of
@@ -36,6 +37,7 @@ import java.util.List;
  */
 @API(status = EXPERIMENTAL, since = "0.2")
 public final class TaskCheckpoints {
+  static final String REPLAY_POOL = "replay-pool.ckpt";
   private final Path out;
   private final int task;
   private final Path dir;
@@ -111,6 +113,25 @@ public final class TaskCheckpoints {
       ArrayState.write(out, arrays(generator));
       adam.saveState(out);
     });
+  }
+
+  /** Saves this task's replay pool (a toolkit synthesizer's images, {@link ReplayPool}). */
+  void saveReplayPool(NDArray images) {
+    write(dir.resolve(REPLAY_POOL), out -> ArrayState.write(out, List.of(images)));
+  }
+
+  /** This task's saved replay pool, in {@code manager}, or null when none was saved. */
+  @Nullable NDArray restoreReplayPool(NDManager manager) {
+    Path f = dir.resolve(REPLAY_POOL);
+    if (!Files.isRegularFile(f)) {
+      return null;
+    }
+    try (DataInputStream in = open(f)) {
+      return ArrayState.read(in, manager).singletonOrThrow();
+    } catch (IOException | RuntimeException e) {
+      throw new DfkdException("the replay pool " + f + " cannot be read (" + e.getMessage()
+          + "): delete it to synthesise it again");
+    }
   }
 
   static Path generatorFile(Path out, int t) {
