@@ -35,8 +35,28 @@ final class CompareCommand implements Callable<Integer> {
   @Mixin TrackingOptions tracking;
   @Spec CommandSpec spec;
 
-  @Option(names = "--teacher", required = true, paramLabel = "DIR", description = "Teacher directory.")
-  Path teacher;
+  @Option(names = "--teacher", paramLabel = "DIR", description = "Teacher directory (required unless --incremental).")
+  @Nullable Path teacher;
+
+  @Option(names = "--incremental", paramLabel = "SPLIT", description = {
+      "An incremental grid instead (repeatable): rgal incremental over methods × these splits (e.g. b0-inc2, or 2,2,2,2,2)",
+      "× --class-orders, the i-th order with trial seed i, each a tracked run; an unfinished cell resumes."})
+  List<String> incrementalSplits = new ArrayList<>();
+
+  @Option(names = "--class-orders", split = ",", paramLabel = "ORDER", description = "Class orders of an incremental grid (default: O0,O1,O2).")
+  List<String> classOrders = new ArrayList<>();
+
+  @Option(names = "--inversion", paramLabel = "ENGINE", description = "An incremental grid's inversion engine for abd/rdfcil (rgal incremental --inversion).")
+  @Nullable String inversion;
+
+  @Option(names = "--images-per-task", paramLabel = "N", description = "An incremental grid's real images per task cap (rgal incremental --images-per-task).")
+  @Nullable Integer imagesPerTask;
+
+  @Option(names = "--inversion-steps", paramLabel = "N", description = "An incremental grid's generator steps per boundary (rgal incremental --inversion-steps).")
+  @Nullable Integer inversionSteps;
+
+  @Option(names = "--batch-size", paramLabel = "N", description = "An incremental grid's real images per step (rgal incremental --batch-size).")
+  @Nullable Integer batchSize;
 
   @Option(names = "--methods", required = true, split = ",", paramLabel = "M", description = "Methods, e.g. fast,fast+rgal,cmi,cmi+rgal.")
   List<String> methods;
@@ -100,6 +120,12 @@ final class CompareCommand implements Callable<Integer> {
     tracking.experiment = experiment;
     String gridId = UUID.randomUUID().toString().substring(0, 8);
     checkSparkOptions();
+    if (!incrementalSplits.isEmpty()) {
+      checkIncrementalOptions();
+      return new IncrementalGrid(this, pw).run(experiment);
+    }
+    checkIncrementalOptions();
+    Path teacher = this.teacher;
     try (PluginHost host = PluginHost.discover(common.pluginDirsOrDefault())) {
       MethodResolver resolver = new MethodResolver(host);
       // resolve every cell first, so a bad method or key fails before hours of work
@@ -186,7 +212,7 @@ final class CompareCommand implements Callable<Integer> {
    * A cell without a finished run whose directory exists was interrupted (or failed): its
    * directory is renamed, never deleted, so the new attempt starts clean and nothing is lost.
    */
-  private static void setAsideInterrupted(Path dir, PrintWriter pw) {
+  static void setAsideInterrupted(Path dir, PrintWriter pw) {
     if (!java.nio.file.Files.exists(dir)) {
       return;
     }
@@ -255,6 +281,37 @@ final class CompareCommand implements Callable<Integer> {
     return new ClusterCompare(new ClusterCompare.Options(sparkMaster, sparkConf, sparkShared, common.deterministic), pw)
         .run(grid, tracking.tracker(host), uri, experiment, gridId, teacher, testData,
             common.pluginDirsOrDefault(), out);
+  }
+
+  /** Options of one kind of grid are refused in the other, so none is silently ignored. */
+  private void checkIncrementalOptions() {
+    if (incrementalSplits.isEmpty()) {
+      List<String> given = new ArrayList<>();
+      if (!classOrders.isEmpty()) given.add("--class-orders");
+      if (inversion != null) given.add("--inversion");
+      if (imagesPerTask != null) given.add("--images-per-task");
+      if (inversionSteps != null) given.add("--inversion-steps");
+      if (batchSize != null) given.add("--batch-size");
+      if (!given.isEmpty()) {
+        throw new DfkdException(String.join(", ", given) + " belong to an incremental grid: add --incremental SPLIT or drop them");
+      }
+      if (teacher == null) {
+        throw new DfkdException("a distillation grid needs --teacher DIR (or --incremental SPLIT for an incremental grid)");
+      }
+      return;
+    }
+    List<String> given = new ArrayList<>();
+    if (teacher != null) given.add("--teacher");
+    if (preset != null) given.add("--preset");
+    if (!variants.isEmpty()) given.add("--variant");
+    if (!budgets.isEmpty()) given.add("--budgets");
+    if (!overrides.isEmpty()) given.add("--set");
+    if (sparkMaster != null) given.add("--spark");
+    if (!seeds.equals(List.of(0L, 1L, 2L))) given.add("--seeds");
+    if (!given.isEmpty()) {
+      throw new DfkdException(String.join(", ", given) + " do not apply to an incremental grid (the i-th class order runs"
+          + " with trial seed i; the model trains from scratch): drop them or drop --incremental");
+    }
   }
 
   private void checkSparkOptions() {

@@ -116,6 +116,9 @@ final class IncrementalCommand implements Callable<Integer> {
   @Option(names = "--out", required = true, paramLabel = "DIR", description = "Run directory (task-<t>/ models, matrix.csv).")
   Path out;
 
+  @Option(names = "--grid-cell", hidden = true, paramLabel = "ID", description = "Set by rgal compare --incremental: the run's grid cell (tag grid.cell).")
+  @Nullable String gridCell;
+
   @Option(names = "--resume", description = "Continue the run in --out after its last complete task.")
   boolean resume;
 
@@ -136,6 +139,9 @@ final class IncrementalCommand implements Callable<Integer> {
     tags.put("data.real_old_images", Boolean.toString(m.usesRealOldData()));
     tags.put("variant", GENERATOR.equals(inversion) ? split.name() : split.name() + "-" + inversion);
     tags.put("incremental.inversion", inversion);
+    if (gridCell != null) {
+      tags.put(ClusterCompare.CELL_TAG, gridCell);
+    }
     tags.put(RunMetrics.TASK_METRICS_TAG, String.join(",", "final.tasks_mean_final_accuracy",
         "final.pooled_avg_incremental_accuracy", "final.tasks_mean_avg_incremental_accuracy", "final.forgetting"));
     long t0 = System.nanoTime();

@@ -45,27 +45,33 @@ final class RunsCommand implements Callable<Integer> {
         out.println("budget plot: " + budgetPlot + " (" + lines + " lines)");
       }
       if (incrementalPlot != null) {
-        java.util.Map<String, java.util.List<double[]>> curves = new java.util.TreeMap<>();
-        for (var r : records) {
-          if (!"FINISHED".equals(r.status()) || !"incremental".equals(r.tags().get("task"))) {
-            continue;
-          }
-          java.util.List<Double> y = new java.util.ArrayList<>();
-          for (int t = 1; r.metrics().containsKey(IncrementalCommand.CURVE_PREFIX + t); t++) {
-            y.add(r.metrics().get(IncrementalCommand.CURVE_PREFIX + t));
-          }
-          String cfg = r.tags().getOrDefault("method", "?") + " [" + r.tags().getOrDefault("variant", "") + "]";
-          if (!y.isEmpty()) {
-            curves.computeIfAbsent(cfg + " " + y.size() + " tasks", k -> new java.util.ArrayList<>())
-                .add(y.stream().mapToDouble(Double::doubleValue).toArray());
-          }
-        }
-        dev.rgal.incremental.IncrementalPlot.write(incrementalPlot, "class-incremental (" + experimentName + ")",
-            "accuracy on the seen classes (pooled), %", curves);
-        out.println("incremental plot: " + incrementalPlot + " (" + curves.size() + " lines)");
+        int lines = incrementalPlot(incrementalPlot, experimentName, records);
+        out.println("incremental plot: " + incrementalPlot + " (" + lines + " lines)");
       }
       out.flush();
     }
     return 0;
+  }
+
+  /** Accuracy after each task, one line per method and variant, mean ± std over runs; returns the line count. */
+  static int incrementalPlot(java.nio.file.Path png, String experimentName, java.util.List<dev.rgal.api.tracking.RunRecord> records) {
+    java.util.Map<String, java.util.List<double[]>> curves = new java.util.TreeMap<>();
+    for (var r : records) {
+      if (!"FINISHED".equals(r.status()) || !"incremental".equals(r.tags().get("task"))) {
+        continue;
+      }
+      java.util.List<Double> y = new java.util.ArrayList<>();
+      for (int t = 1; r.metrics().containsKey(IncrementalCommand.CURVE_PREFIX + t); t++) {
+        y.add(r.metrics().get(IncrementalCommand.CURVE_PREFIX + t));
+      }
+      String cfg = r.tags().getOrDefault("method", "?") + " [" + r.tags().getOrDefault("variant", "") + "]";
+      if (!y.isEmpty()) {
+        curves.computeIfAbsent(cfg + " " + y.size() + " tasks", k -> new java.util.ArrayList<>())
+            .add(y.stream().mapToDouble(Double::doubleValue).toArray());
+      }
+    }
+    dev.rgal.incremental.IncrementalPlot.write(png, "class-incremental (" + experimentName + ")",
+        "accuracy on the seen classes (pooled), %", curves);
+    return curves.size();
   }
 }

@@ -184,6 +184,46 @@ class IncrementalCliTest {
     }
   }
 
+  /**
+   * {@code rgal compare --incremental}: methods × splits × orders as tracked cells (the i-th order
+   * with trial seed i), the grid's table with one row per method and split over both orders, the
+   * accuracy plot; run again, every cell is skipped. Options of the other kind of grid are refused.
+   */
+  @Test
+  void anIncrementalGridRunsEveryCellOnceAndPrintsItsTable() throws Exception {
+    Map<String, String> env = new HashMap<>();
+    env.put("MLFLOW_TRACKING_URI", null);
+    String[] grid = {"compare", "--incremental", "5,5", "--methods", "ft,lwf", "--class-orders", "O0,O1", "--epochs", "1",
+        "--images-per-task", "1000", "--batch-size", "64", "--test-data", FMNIST, "--out", "grid", "--experiment", "it-grid", "--quiet"};
+    Cli.Result r = Cli.runWithEnv(tmp, env, grid);
+    assertEquals(0, r.exit(), r.err());
+    for (String cell : List.of("ft-5_5-O0", "ft-5_5-O1", "lwf-5_5-O0", "lwf-5_5-O1")) {
+      assertTrue(Files.isRegularFile(tmp.resolve("grid/" + cell + "/task-2/teacher.json")), cell + ": " + r.out());
+    }
+    assertTrue(r.out().contains("| ft [5,5] |") && r.out().contains("| lwf [5,5] |"), r.out());
+    assertTrue(Files.size(tmp.resolve("grid/incremental.png")) > 1000);
+    List<RunRecord> runs = SqliteTracker.open(tmp.resolve("mlflow.db")).searchRuns("it-grid");
+    assertEquals(4, runs.size());
+    Set<String> orders = new TreeSet<>();
+    for (RunRecord run : runs) {
+      assertEquals("FINISHED", run.status());
+      orders.add(run.tags().get("incremental.classOrder") + " seed " + run.params().get("seed"));
+    }
+    assertEquals(Set.of("O0 seed 0", "O1 seed 1"), orders, "the i-th order runs with seed i");
+    Cli.Result again = Cli.runWithEnv(tmp, env, grid);
+    assertEquals(0, again.exit(), again.err());
+    assertTrue(again.out().contains("4 of 4 cells already have a finished run"), again.out());
+    assertEquals(4, SqliteTracker.open(tmp.resolve("mlflow.db")).searchRuns("it-grid").size(), "nothing ran twice");
+    Cli.Result bad = Cli.run(tmp, "compare", "--incremental", "5,5", "--methods", "ft", "--teacher", "t", "--out", "bad");
+    assertNotEquals(0, bad.exit());
+    assertEquals(1, bad.err().strip().lines().count(), bad.err());
+    assertTrue(bad.err().contains("--teacher do not apply to an incremental grid"), bad.err());
+    Cli.Result stray = Cli.run(tmp, "compare", "--methods", "fast", "--class-orders", "O1", "--out", "bad");
+    assertNotEquals(0, stray.exit());
+    assertTrue(stray.err().contains("--class-orders belong to an incremental grid"), stray.err());
+    assertFalse(Files.exists(tmp.resolve("bad")));
+  }
+
   @Test
   void resumeWithADifferentOrderIsRefusedAndLeavesTheRunAlone() throws Exception {
     Cli.Result first = Cli.run(tmp, args("run", "--no-tracking"));
