@@ -88,27 +88,18 @@ public final class AbdMethod implements IncrementalMethod {
         return out;
       }
       long t0 = System.nanoTime();
-      Inversion.Replay replay;
-      SynthesizerInversion engine = ctx.inversion();
-      if (engine != null) {
-        ReplayPool pool = ReplayPool.of(ctx, previous, engine);
-        out.put("replay_pool_images", (double) pool.size());
-        replay = pool;
-      } else {
+      Inversion.Replay engine = ReplayPool.ifConfigured(ctx, previous, out);
+      if (engine == null) {
         if (generator == null) {
           generator = Inversion.generator(ctx.spec(), ctx.runManager());
           generatorAdam = Inversion.optimizer(generator, ctx.runManager());
           // a resumed run: warm-start from the generator the last task left, as if it had persisted
           ctx.checkpoints().restoreGenerator(ctx.task() - 1, generator, generatorAdam);
         }
-        if (ctx.checkpoints().restoreGenerator(ctx.task(), generator, generatorAdam)) {
-          out.put("inversion_loss", Double.NaN); // inverted before the run was interrupted
-        } else {
-          out.put("inversion_loss", Inversion.train(ctx, previous, generator, generatorAdam));
-          ctx.checkpoints().saveGenerator(generator, generatorAdam);
-        }
-        replay = Inversion.of(generator, ctx.spec());
+        Inversion.trainOrRestore(ctx, previous, generator, generatorAdam, out);
+        engine = Inversion.of(generator, ctx.spec());
       }
+      Inversion.Replay replay = engine;
       Inversion.showReplay(ctx, replay, previous);
       out.put("inversion_minutes", (System.nanoTime() - t0) / 6e10);
       long t1 = System.nanoTime();

@@ -64,6 +64,19 @@ public final class Inversion {
     return dev.rgal.toolkit.graph.NoGrad.call(() -> Normalization.of(spec).apply(generator.forward(m.randomNormal(new Shape(n, NZ)), false)));
   }
 
+  /**
+   * Task t's inversion: the generator this task saved before an interruption, else trained now and
+   * saved; records {@code inversion_loss} (NaN when restored).
+   */
+  static void trainOrRestore(LearnerContext ctx, FeatureNet previous, Generator generator, Adam adam, Map<String, Double> out) {
+    if (ctx.checkpoints().restoreGenerator(ctx.task(), generator, adam)) {
+      out.put("inversion_loss", Double.NaN); // inverted before the run was interrupted
+    } else {
+      out.put("inversion_loss", train(ctx, previous, generator, adam));
+      ctx.checkpoints().saveGenerator(generator, adam);
+    }
+  }
+
   /** Trains the generator against the frozen previous model's K_o old logits; returns the last loss. */
   static double train(LearnerContext ctx, FeatureNet previous, Generator generator, Adam generatorAdam) {
     Normalization norm = Normalization.of(ctx.spec());

@@ -94,24 +94,15 @@ public final class RdfcilMethod implements IncrementalMethod {
       return out;
     }
     long t0 = System.nanoTime();
-    Inversion.Replay replay;
-    SynthesizerInversion engine = ctx.inversion();
-    if (engine != null) {
-      ReplayPool pool = ReplayPool.of(ctx, previous, engine);
-      out.put("replay_pool_images", (double) pool.size());
-      replay = pool;
-    } else {
+    Inversion.Replay engine = ReplayPool.ifConfigured(ctx, previous, out);
+    if (engine == null) {
       Generator generator = Inversion.generator(ctx.spec(), ctx.manager());
       try (Adam adam = Inversion.optimizer(generator, ctx.manager())) {
-        if (ctx.checkpoints().restoreGenerator(ctx.task(), generator, adam)) {
-          out.put("inversion_loss", Double.NaN); // inverted before the run was interrupted
-        } else {
-          out.put("inversion_loss", Inversion.train(ctx, previous, generator, adam));
-          ctx.checkpoints().saveGenerator(generator, adam);
-        }
+        Inversion.trainOrRestore(ctx, previous, generator, adam, out);
       }
-      replay = Inversion.of(generator, ctx.spec());
+      engine = Inversion.of(generator, ctx.spec());
     }
+    Inversion.Replay replay = engine;
     Inversion.showReplay(ctx, replay, previous);
     out.put("inversion_minutes", (System.nanoTime() - t0) / 6e10);
     long t1 = System.nanoTime();

@@ -20,6 +20,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Random;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One task's replay from a {@link SynthesizerInversion}: normalised synthetic images of the K_o old
@@ -32,6 +33,20 @@ final class ReplayPool implements Inversion.Replay {
 
   ReplayPool(NDArray images) {
     this.images = images;
+  }
+
+  /**
+   * The replay of the run's toolkit synthesizer ({@link LearnerContext#inversion()}), recording the
+   * pool size in {@code out}; null when the method inverts with its own generator.
+   */
+  static Inversion.@Nullable Replay ifConfigured(LearnerContext ctx, FeatureNet previous, java.util.Map<String, Double> out) {
+    SynthesizerInversion engine = ctx.inversion();
+    if (engine == null) {
+      return null;
+    }
+    ReplayPool pool = of(ctx, previous, engine);
+    out.put("replay_pool_images", (double) pool.size());
+    return pool;
   }
 
   /** The pool of task {@code ctx.task()}: restored from its checkpoint, or synthesised (about one image per real one). */
