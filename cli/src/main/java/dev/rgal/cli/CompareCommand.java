@@ -120,6 +120,12 @@ final class CompareCommand implements Callable<Integer> {
     tracking.experiment = experiment;
     String gridId = UUID.randomUUID().toString().substring(0, 8);
     checkSparkOptions();
+    requireDistinct("--methods", methods);
+    requireDistinct("--seeds", seeds);
+    requireDistinct("--variant", vs.stream().map(Variant::name).toList());
+    requireDistinct("--budgets", budgets);
+    requireDistinct("--incremental", incrementalSplits);
+    requireDistinct("--class-orders", classOrders);
     if (!incrementalSplits.isEmpty()) {
       checkIncrementalOptions();
       return new IncrementalGrid(this, pw).run(experiment);
@@ -206,6 +212,20 @@ final class CompareCommand implements Callable<Integer> {
       pw.flush();
     }
     return 0;
+  }
+
+  /**
+   * Every grid axis names each value once: a repeated value would make two cells of one run
+   * directory, and the second would set the first one's finished run aside as unfinished.
+   */
+  static void requireDistinct(String option, List<?> values) {
+    java.util.Set<Object> seen = new java.util.HashSet<>();
+    for (Object v : values) {
+      if (!seen.add(v)) {
+        throw new DfkdException(option + " gives '" + v + "' more than once (a repeated option adds to the list"
+            + " given before it): give each value once");
+      }
+    }
   }
 
   /**

@@ -83,4 +83,22 @@ class CompareRunsTest {
     assertEquals(3, runs.out().lines().filter(l -> l.startsWith("| 1 |")).count(),
         "three cells, one finished run each (the plot runs carry no accuracy): " + runs.out());
   }
+
+  @Test
+  void aValueGivenTwiceOnAGridAxisIsRefusedBeforeAnyCellRuns() throws Exception {
+    Path teacher = TinyTeacher.get();
+    // picocli adds a repeated list option to the earlier one: seeds 0,1,2,2 once made two cells of
+    // one directory, and the second set the first one's finished run aside as unfinished
+    Cli.Result seeds = Cli.run(tmp, "compare", "--teacher", teacher.toString(), "--methods", "fast",
+        "--seeds", "0,1,2", "--seeds", "2", "--test-data", "/usr/share/datasets/fashion-mnist",
+        "--experiment", "it-dup-" + System.nanoTime(), "--out", "grid", "--quiet");
+    assertEquals(1, seeds.exit(), seeds.out() + seeds.err());
+    assertTrue(seeds.err().strip().lines().count() == 1 && seeds.err().contains("--seeds gives '2' more than once"), seeds.err());
+    Cli.Result orders = Cli.run(tmp, "compare", "--incremental", "5,5", "--methods", "ft", "--class-orders", "O0,O0",
+        "--test-data", "/usr/share/datasets/fashion-mnist", "--experiment", "it-dup-" + System.nanoTime(),
+        "--out", "grid", "--quiet");
+    assertEquals(1, orders.exit(), orders.out() + orders.err());
+    assertTrue(orders.err().contains("--class-orders gives 'O0' more than once"), orders.err());
+    assertTrue(!java.nio.file.Files.exists(tmp.resolve("grid")), "nothing written for a refused grid");
+  }
 }
