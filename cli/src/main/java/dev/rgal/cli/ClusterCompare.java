@@ -271,11 +271,15 @@ final class ClusterCompare {
     }
   }
 
-  /** One row per cell: status, attempts, wall time, RSS of the cell's JVM and of its executor, error. */
+  /**
+   * One row per cell: status, attempts, wall time, peak RSS of the cell's JVM, its RSS and JVM heap
+   * after the last epoch (RSS growing while the heap does not is native memory), the executor's
+   * RSS, error.
+   */
   static List<String> printCells(PrintWriter out, List<Cell> cells, List<RunRecord> runs, Map<String, JsonObject> outcomes) {
     List<String> incomplete = new ArrayList<>();
-    out.println("| cell | configuration | seed | status | tracked runs (statuses) | wall s | cell peak RSS MiB | executor RSS MiB after | run id | error |");
-    out.println("|---|---|---|---|---|---|---|---|---|---|");
+    out.println("| cell | configuration | seed | status | tracked runs (statuses) | wall s | cell peak RSS MiB | RSS / heap MiB at end | executor RSS MiB after | run id | error |");
+    out.println("|---|---|---|---|---|---|---|---|---|---|---|");
     for (Cell c : cells) {
       List<RunRecord> mine = runs.stream().filter(r -> c.cellId().equals(r.tags().get(CELL_TAG))).toList();
       RunRecord best = mine.stream().filter(r -> r.status().equals("FINISHED")).findFirst()
@@ -288,9 +292,10 @@ final class ClusterCompare {
         incomplete.add(c.label());
       }
       Map<String, Long> statuses = mine.stream().collect(Collectors.groupingBy(RunRecord::status, LinkedHashMap::new, Collectors.counting()));
-      out.printf(Locale.ROOT, "| %s | %s | %d | %s | %d (%s) | %s | %s | %s | %s | %s |%n", c.cellId(), c.label().replaceAll(" seed \\d+$", ""),
+      out.printf(Locale.ROOT, "| %s | %s | %d | %s | %d (%s) | %s | %s | %s / %s | %s | %s | %s |%n", c.cellId(), c.label().replaceAll(" seed \\d+$", ""),
           c.seed(), status, mine.size(), statuses.entrySet().stream().map(e -> e.getValue() + " " + e.getKey()).collect(Collectors.joining(", ")),
           metric(best, "cell.wall_seconds", "%.0f"), metric(best, RunMetrics.FINAL_PEAK_RSS_MIB, "%.0f"),
+          metric(best, RunMetrics.RSS_MIB, "%.0f"), metric(best, RunMetrics.HEAP_COMMITTED_MIB, "%.0f"),
           o == null || o.get("executorRssMiB").isJsonNull() ? "n/a" : fmt(o.get("executorRssMiB").getAsDouble(), "%.0f"),
           best == null ? "" : best.runId().substring(0, Math.min(8, best.runId().length())), error.replace('|', '/'));
     }

@@ -39,6 +39,16 @@ class CompareRunsTest {
       double peakRssMiB = Double.parseDouble(line.split("\\|")[9].trim());
       assertTrue(peakRssMiB > 100, "peak RSS of a libtorch process in MiB: " + line);
     }
+    // the per-cell table splits each cell's RSS at its end into JVM heap and the rest
+    List<String> cellRows = grid.out().lines().dropWhile(l -> !l.startsWith("| cell |")).skip(2)
+        .takeWhile(l -> l.startsWith("|")).toList();
+    assertEquals(4, cellRows.size(), grid.out());
+    for (String row : cellRows) {
+      String[] atEnd = row.split("\\|")[8].trim().split(" / ");
+      double rss = Double.parseDouble(atEnd[0]);
+      double heap = Double.parseDouble(atEnd[1]);
+      assertTrue(heap > 0 && heap < rss, "JVM heap is part of the process's RSS: " + row);
+    }
 
     Cli.Result runs = Cli.run(tmp, "runs", "--experiment", experiment);
     assertEquals(0, runs.exit(), runs.err());

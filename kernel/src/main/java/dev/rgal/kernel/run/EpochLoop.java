@@ -286,6 +286,7 @@ final class EpochLoop {
       m.put(RunMetrics.KD_MS, rep.kdMillis());
       m.put(RunMetrics.POOL_IMAGES, (double) rep.poolSize());
       putMiB(m, RunMetrics.RSS_MIB, ProcessMemory.rssBytes());
+      putMiB(m, RunMetrics.HEAP_COMMITTED_MIB, ProcessMemory.heapCommittedBytes());
       rep.losses().forEach((k, v) -> m.put(RunMetrics.LOSS_PREFIX + k, v));
       tracked.logMetrics(rep.epoch(), m);
       if (Files.exists(grid)) {

@@ -24,6 +24,11 @@ public final class RunMetrics {
   public static final String STUDENT_BEST_ACCURACY = "student_best_accuracy";
   /** Resident set size of the process after the epoch. */
   public static final String RSS_MIB = "rss_mib";
+  /**
+   * JVM heap committed after the epoch: RSS minus this is, roughly, native memory (DJL tensors,
+   * PyTorch's allocator, code), so growth across runs in one process can be told apart.
+   */
+  public static final String HEAP_COMMITTED_MIB = "jvm_heap_committed_mib";
   /** The student's learning rate in the epoch. */
   public static final String LEARNING_RATE = "lr";
   /** Wall time of the epoch's synthesis calls, and of its KD steps. */

@@ -21,6 +21,11 @@ public final class ProcessMemory {
     return field("VmRSS:");
   }
 
+  /** JVM heap currently committed (reserved from the OS) in bytes; part of the RSS. */
+  public static long heapCommittedBytes() {
+    return Runtime.getRuntime().totalMemory();
+  }
+
   /** Peak resident set size in bytes ("high water mark"), or −1. */
   public static long peakRssBytes() {
     return field("VmHWM:");
