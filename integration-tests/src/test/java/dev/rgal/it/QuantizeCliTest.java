@@ -94,7 +94,8 @@ class QuantizeCliTest {
     List<String> a = new ArrayList<>(List.of("quantize", "--teacher", teacher.toString(), "--bits", "w3a3",
         "--data", "real", "--train-data", FMNIST, "--seed", "1", "--test-data", FMNIST, "--out", out, "--quiet", "--no-tracking"));
     a.addAll(Arrays.asList(TinyTeacher.tinySchedule(4)));
-    a.addAll(List.of("--set", "trainer.settings.lr=1e-3"));
+    // CE on the real labels the pool stores: the resume below must reload them from the pool file
+    a.addAll(List.of("--set", "trainer.settings.lr=1e-3", "--set", "trainer.settings.crossEntropyWeight=1"));
     return a;
   }
 

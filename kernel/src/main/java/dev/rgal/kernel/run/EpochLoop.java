@@ -311,7 +311,7 @@ final class EpochLoop {
       SyntheticBatch b = c.synthesizer.synthesize(new SynthesisContext(teacher, student, active, data,
           spec.schedule().synthesisBatchSize(), calls, warmup, call, new Random(Seeds.derive(spec.seed(), "synth", calls))));
       NonFiniteLossException.check("synthesis call " + calls, b.losses());
-      pool.add(b.images());
+      pool.add(b.images(), b.targets());
       losses = b.losses();
       if (epoch >= 0) {
         writeGrid(b.images(), b.targets(), epoch);

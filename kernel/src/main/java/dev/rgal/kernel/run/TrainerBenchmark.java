@@ -81,7 +81,7 @@ public final class TrainerBenchmark {
             InMemoryDataPool pool = InMemoryDataPool.open(poolFile, data, spec.kdAugmentation())) {
           try (NDManager m = run.newSubManager()) {
             NDList b = test.batch(m, picked);
-            pool.add(b.get(0));
+            pool.add(b.get(0), b.get(1));
           }
           try (TransferTask task = RunComponents.task(host, spec, teacher.net(), teacher.metadata().weightsSha256(), data, run);
               RunComponents c = RunComponents.build(host, spec, teacher.net(), task, data, run)) {

@@ -168,4 +168,78 @@ class KdTrainerTest {
       assertTrue(e.getMessage().contains("trainer.settings.mix=none"), e.getMessage());
     }
   }
+
+  /**
+   * With crossEntropyWeight the stored labels are trained on: 1,024 real test images stored with
+   * every label shifted by one class (so the teacher disagrees with each), CE weight 10, 150 steps;
+   * on 1,000 other images the student then predicts the shifted class far above chance.
+   */
+  @Test
+  void crossEntropyOnTheStoredLabelsIsLearned() {
+    try (PluginHost host = PluginHost.discover(); NDManager run = NDManager.newBaseManager()) {
+      LoadedTeacher teacher = TeacherStore.load(TestTeachers.lenet5bn(), Zoo.factories(), run);
+      ImageDataset test = Datasets.open("fashion-mnist", null, Datasets.Split.TEST);
+      RunSpec spec = new Distiller(host, Progress.silent()).spec("test", null, Map.of("schedule.kdStepsPerEpoch", "150",
+          "trainer.settings.batchSize", "64", "trainer.settings.crossEntropyWeight", "10"));
+      Engine.getInstance().setRandomSeed(3);
+      ZooNet student = Zoo.create("lenet5-half-bn", run, 1, 32, 32, 10);
+      ComponentRequest req = new ComponentRequest(
+          new SpecValidator(host).options(Registry.STUDENT_TRAINERS, "kd", spec.trainer().settings(), "trainer"),
+          spec.seed(), teacher.net().info(), student.info(), teacher.metadata().dataSpec(), run);
+      try (InMemoryDataPool pool = InMemoryDataPool.open(tmp.resolve("shifted.bin"), teacher.metadata().dataSpec(), spec.kdAugmentation());
+          InMemoryDataPool held = InMemoryDataPool.open(tmp.resolve("held.bin"), teacher.metadata().dataSpec(), spec.kdAugmentation());
+          KdTrainer trainer = new KdTrainer(req, student, List.of());
+          NDManager m = run.newSubManager()) {
+        addShifted(pool, test.take(1024), m);
+        addShifted(held, test.tail(1000), m);
+        var summary = trainer.trainEpoch(new StudentContext(teacher.net(), student, pool, List.of(), 0, 1,
+            spec.schedule().kdStepsPerEpoch(), m, new Random(5)));
+        assertTrue(summary.meanLosses().containsKey("ce"), "the ce part is reported: " + summary.meanLosses());
+        long[] predicted = student.forward(held.images(m, 0, 1000), false).logits().argMax(1).toLongArray();
+        int agree = 0;
+        for (int i = 0; i < predicted.length; i++) {
+          agree += predicted[i] == held.label(i) ? 1 : 0;
+        }
+        assertTrue(agree > 400, agree + " of 1,000 held-out images predicted as their shifted label (chance 100)");
+      }
+    }
+  }
+
+  private static void addShifted(InMemoryDataPool pool, ImageDataset images, NDManager m) {
+    int[] all = new int[images.size()];
+    for (int i = 0; i < all.length; i++) {
+      all[i] = i;
+    }
+    ai.djl.ndarray.NDList b = images.batch(m, all);
+    pool.add(b.get(0), b.get(1).toType(ai.djl.ndarray.types.DataType.INT64, false).add(1).mod(10));
+  }
+
+  @Test
+  void crossEntropyIsRefusedOnAnUnlabelledPoolAndWithMixing() {
+    try (PluginHost host = PluginHost.discover(); NDManager run = NDManager.newBaseManager()) {
+      LoadedTeacher teacher = TeacherStore.load(TestTeachers.lenet5bn(), Zoo.factories(), run);
+      ZooNet student = Zoo.create("lenet5-half-bn", run, 1, 32, 32, 10);
+      RunSpec mixed = new Distiller(host, Progress.silent()).spec("test", null,
+          Map.of("trainer.settings.mix", "cutmix", "trainer.settings.crossEntropyWeight", "1"));
+      ComponentRequest mixedReq = new ComponentRequest(
+          new SpecValidator(host).options(Registry.STUDENT_TRAINERS, "kd", mixed.trainer().settings(), "trainer"),
+          mixed.seed(), teacher.net().info(), student.info(), teacher.metadata().dataSpec(), run);
+      DfkdException e = assertThrows(DfkdException.class, () -> new KdTrainer(mixedReq, student, List.of()));
+      assertTrue(e.getMessage().contains("trainer.settings.mix=none"), e.getMessage());
+
+      RunSpec spec = new Distiller(host, Progress.silent()).spec("test", null,
+          Map.of("schedule.kdStepsPerEpoch", "2", "trainer.settings.crossEntropyWeight", "1"));
+      ComponentRequest req = new ComponentRequest(
+          new SpecValidator(host).options(Registry.STUDENT_TRAINERS, "kd", spec.trainer().settings(), "trainer"),
+          spec.seed(), teacher.net().info(), student.info(), teacher.metadata().dataSpec(), run);
+      try (InMemoryDataPool pool = InMemoryDataPool.open(tmp.resolve("plain.bin"), teacher.metadata().dataSpec(), spec.kdAugmentation());
+          KdTrainer trainer = new KdTrainer(req, student, List.of());
+          NDManager m = run.newSubManager()) {
+        pool.add(Datasets.open("fashion-mnist", null, Datasets.Split.TEST).take(64).batch(m, new int[] {0, 1, 2, 3}).get(0));
+        DfkdException u = assertThrows(DfkdException.class, () -> trainer.trainEpoch(new StudentContext(teacher.net(), student,
+            pool, List.of(), 0, 1, 2, m, new Random(5))));
+        assertTrue(u.getMessage().contains("trainer.settings.crossEntropyWeight=0"), u.getMessage());
+      }
+    }
+  }
 }

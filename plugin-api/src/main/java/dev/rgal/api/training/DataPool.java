@@ -1,5 +1,6 @@
 package dev.rgal.api.training;
 
+import static org.apiguardian.api.API.Status.EXPERIMENTAL;
 import static org.apiguardian.api.API.Status.STABLE;
 
 import org.apiguardian.api.API;
@@ -15,6 +16,11 @@ import java.util.Random;
  *
  * <p>Sampling returns normalised float32 batches with the KD-time augmentation (random crop with
  * zero padding, horizontal flip), created in the given manager.
+ *
+ * <p>A pool may also keep the class label each image was added with (the class a synthesizer
+ * aimed it at, or a real image's label): {@link #add(NDArray, NDArray)} stores it and
+ * {@link #sampleLabelled} returns it beside the images. A pool that keeps no labels drops them and
+ * answers {@code false} to {@link #hasLabels()}.
  */
 @API(status = STABLE, since = "0.1")
 public interface DataPool {
@@ -40,4 +46,39 @@ public interface DataPool {
    * {@code i + pairs} of the returned [2·pairs, C, H, W] batch are views of the same image.
    */
   NDArray samplePaired(NDManager manager, int pairs, Random random);
+
+  /**
+   * Appends images with their int labels [N]. The default keeps the images only, so
+   * {@link #hasLabels()} stays {@code false}.
+   */
+  @API(status = EXPERIMENTAL, since = "0.2")
+  default void add(NDArray images, NDArray labels) {
+    add(images);
+  }
+
+  /** Whether every stored image has a label, so that {@link #sampleLabelled} can be called. */
+  @API(status = EXPERIMENTAL, since = "0.2")
+  default boolean hasLabels() {
+    return false;
+  }
+
+  /**
+   * Like {@link #sample} ({@code paired = false}) or {@link #samplePaired} with
+   * {@code batchSize / 2} pairs ({@code paired = true}), with the stored label of every row.
+   *
+   * @throws IllegalStateException when {@link #hasLabels()} is false
+   */
+  @API(status = EXPERIMENTAL, since = "0.2")
+  default LabelledBatch sampleLabelled(NDManager manager, int batchSize, boolean paired, Random random) {
+    throw new IllegalStateException("this data pool keeps no labels");
+  }
+
+  /**
+   * A sampled batch and the label each row was stored with.
+   *
+   * @param images normalised, augmented [B, C, H, W]
+   * @param labels int64 [B]
+   */
+  @API(status = EXPERIMENTAL, since = "0.2")
+  record LabelledBatch(NDArray images, NDArray labels) {}
 }

@@ -19,6 +19,7 @@ import dev.rgal.api.model.Features;
 import dev.rgal.api.options.Option;
 import dev.rgal.api.options.OptionValues;
 import dev.rgal.api.options.Options;
+import dev.rgal.api.training.DataPool;
 import dev.rgal.api.training.StudentContext;
 import dev.rgal.api.training.StudentStep;
 import dev.rgal.api.training.StudentTerm;
@@ -41,7 +42,9 @@ import java.util.Map;
  * terms registered. The learning rate follows {@link #LR_SCHEDULE}, stepped per epoch; the number
  * of steps is the loop's ({@code schedule.kdStepsPerEpoch}, in {@link StudentContext#steps()}).
  * With {@link #MIX} set, each batch is mixed with a shuffled copy of itself before both forwards
- * ({@link KdMixing}).
+ * ({@link KdMixing}). With {@link #CROSS_ENTROPY_WEIGHT} above 0 the loss also has
+ * {@code w·CE(student, label)} on the label each pool image was stored with (GDFQ's QAT-KD with
+ * generator labels; a real image's label for real-data rows).
  *
  * <p>Options: {@link #OPTIONS}.
  */
@@ -66,9 +69,13 @@ public final class KdTrainer implements StudentTrainer {
       KdMixing.NONE, KdMixing.MIXUP, KdMixing.CUTMIX);
   public static final Option<Double> MIX_ALPHA = Option.real("mixAlpha", 1.0,
       "Beta(α, α) parameter of the mixing fraction, drawn once per batch (1 = uniform)").atLeast(0.01);
+  public static final Option<Double> CROSS_ENTROPY_WEIGHT = Option.real("crossEntropyWeight", 0.0,
+      "weight of cross-entropy between the student's logits and the label each pool image was stored"
+          + " with (the class it was synthesised for, or a real image's label); 0 = off, GDFQ's QAT uses 1."
+          + " Needs a pool whose images all have labels; not with mix").atLeast(0);
   /** The {@code kd} trainer's options; trainers built on this loop declare these too. */
   public static final Options OPTIONS = Options.of(LR, MOMENTUM, WEIGHT_DECAY, LR_SCHEDULE, LR_MIN,
-      TEMPERATURE, BATCH_SIZE, MIX, MIX_ALPHA);
+      TEMPERATURE, BATCH_SIZE, MIX, MIX_ALPHA, CROSS_ENTROPY_WEIGHT);
 
   private final OptionValues options;
   private final FeatureNet student;
@@ -76,6 +83,7 @@ public final class KdTrainer implements StudentTrainer {
   private final Sgd sgd;
   private final boolean paired;
   private final KdMixing mixing;
+  private final double crossEntropyWeight;
 
   public KdTrainer(ComponentRequest request, FeatureNet student, List<WeightedTerm<StudentTerm>> terms) {
     this.options = request.options();
@@ -94,6 +102,12 @@ public final class KdTrainer implements StudentTrainer {
       // mixing would pair a view of one image with a view of another mixture
       throw new DfkdException("trainer option mix=" + options.get(MIX) + " cannot be used with a student term that"
           + " needs paired views (e.g. the rgal terms): set trainer.settings.mix=none or drop that term");
+    }
+    this.crossEntropyWeight = options.get(CROSS_ENTROPY_WEIGHT);
+    if (crossEntropyWeight > 0 && mixing.enabled()) {
+      // a mixed image has no single stored label
+      throw new DfkdException("trainer option mix=" + options.get(MIX) + " cannot be used with crossEntropyWeight="
+          + crossEntropyWeight + ": set trainer.settings.mix=none or trainer.settings.crossEntropyWeight=0");
     }
   }
 
@@ -116,19 +130,36 @@ public final class KdTrainer implements StudentTrainer {
     int batch = options.get(BATCH_SIZE);
     double temperature = options.get(TEMPERATURE);
     Map<String, Double> sums = new LinkedHashMap<>();
+    if (crossEntropyWeight > 0 && !ctx.pool().hasLabels()) {
+      throw new DfkdException("trainer option crossEntropyWeight=" + crossEntropyWeight + " needs labels on every"
+          + " pool image, and this pool has images without one: set trainer.settings.crossEntropyWeight=0");
+    }
     for (int step = 0; step < steps; step++) {
       try (NDManager m = ctx.manager().newSubManager()) {
         // Synthesis back-propagates adversarial losses through the student into these very
         // gradients (up to gSteps iterations' worth per call); start every step from zero.
         sgd.zeroGradients();
-        NDArray x = paired ? ctx.pool().samplePaired(m, batch / 2, ctx.random())
-            : mixing.apply(ctx.pool().sample(m, batch, ctx.random()), m, ctx.random());
+        NDArray x;
+        NDArray labels = null;
+        if (crossEntropyWeight > 0) {
+          DataPool.LabelledBatch b = ctx.pool().sampleLabelled(m, batch, paired, ctx.random());
+          x = b.images();
+          labels = b.labels();
+        } else {
+          x = paired ? ctx.pool().samplePaired(m, batch / 2, ctx.random())
+              : mixing.apply(ctx.pool().sample(m, batch, ctx.random()), m, ctx.random());
+        }
         Features teacher = ctx.teacher().forward(x, false);
         Map<String, NDArray> parts = new LinkedHashMap<>();
         try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
           Features s = student.forward(x, true);
           NDArray total = Losses.kd(s.logits(), teacher.logits().stopGradient(), temperature);
           parts.put("kd", total);
+          if (labels != null) {
+            NDArray ce = GraphScalars.mul(Losses.crossEntropy(s.logits(), labels), (float) crossEntropyWeight);
+            parts.put("ce", ce);
+            total = total.add(ce);
+          }
           StudentStep view = new StudentStep(x, teacher, s, paired, ctx.epoch(), step);
           for (WeightedTerm<StudentTerm> t : terms) {
             NDArray v = GraphScalars.mul(t.term().loss(view), (float) t.weight());

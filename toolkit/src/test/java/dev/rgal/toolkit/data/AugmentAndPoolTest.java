@@ -2,7 +2,9 @@ package dev.rgal.toolkit.data;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.engine.Engine;
@@ -12,6 +14,7 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
 import dev.rgal.api.DataSpec;
 import dev.rgal.api.RunSpec;
+import dev.rgal.api.training.DataPool;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
@@ -143,5 +146,79 @@ class AugmentAndPoolTest {
       assertEquals(2, pool.size());
       assertNotEquals(0, pool.size());
     }
+  }
+
+  /** Image {@code i} of a batch is constant at value {@code (labels[i] + 1) / 16}. */
+  private static NDArray flat(NDManager m, int[] labels) {
+    float[] v = new float[labels.length * 16];
+    for (int i = 0; i < v.length; i++) {
+      v[i] = (labels[i / 16] + 1) / 16f;
+    }
+    return m.create(v, new Shape(labels.length, 1, 4, 4));
+  }
+
+  @Test
+  void labelsSurviveAReopenAndTravelWithTheirImagesThroughSampling() {
+    Path f = dir.resolve("labelled.bin");
+    int[] y = {3, 0, 7, 7, 2, 9};
+    try (NDManager m = NDManager.newBaseManager();
+        InMemoryDataPool pool = InMemoryDataPool.open(f, SPEC, new RunSpec.Augmentation(1, true))) {
+      pool.add(flat(m, java.util.Arrays.copyOf(y, 4)), m.create(new long[] {3, 0, 7, 7}));
+      pool.add(flat(m, new int[] {2, 9}), m.create(new int[] {2, 9}));
+      assertTrue(pool.hasLabels());
+    }
+    try (NDManager m = NDManager.newBaseManager();
+        InMemoryDataPool pool = InMemoryDataPool.open(f, SPEC, new RunSpec.Augmentation(1, true))) {
+      assertEquals(6, pool.size());
+      assertTrue(pool.hasLabels(), "labels reloaded from the file");
+      for (int i = 0; i < y.length; i++) {
+        assertEquals(y[i], pool.label(i), "label of image " + i);
+      }
+      for (boolean paired : new boolean[] {false, true}) {
+        DataPool.LabelledBatch b = pool.sampleLabelled(m, 4, paired, new Random(5));
+        long[] labels = b.labels().toLongArray();
+        float[] px = b.images().toFloatArray();
+        assertEquals(4, labels.length);
+        for (int r = 0; r < labels.length; r++) {
+          // a crop by at most one pixel keeps the centre pixels of a 4x4 image
+          float centre = Math.max(Math.max(px[r * 16 + 5], px[r * 16 + 6]), Math.max(px[r * 16 + 9], px[r * 16 + 10]));
+          assertEquals((labels[r] + 1) / 16f, centre, 0.01f, "row " + r + " (paired " + paired + ") is an image of its label");
+        }
+        if (paired) {
+          assertEquals(labels[0], labels[2], "the two views of a pair share the label");
+          assertEquals(labels[1], labels[3]);
+        }
+      }
+      pool.add(flat(m, new int[] {1}));
+      assertFalse(pool.hasLabels(), "an image added without a label");
+      assertEquals(-1, pool.label(6));
+      assertThrows(IllegalStateException.class, () -> pool.sampleLabelled(m, 2, false, new Random(1)));
+      pool.truncate(6);
+      assertTrue(pool.hasLabels(), "truncating the unlabelled image away");
+      assertThrows(IllegalArgumentException.class, () -> pool.add(flat(m, new int[] {1}), m.create(new int[] {-2})));
+      assertThrows(IllegalArgumentException.class, () -> pool.add(flat(m, new int[] {1, 2}), m.create(new int[] {1})));
+    }
+  }
+
+  /** A pool file written before labels existed (version 1: pixels only) still opens and grows. */
+  @Test
+  void aVersionOnePoolFileIsReadAndAppendedToWithoutLabels() throws IOException {
+    Path f = dir.resolve("v1.bin");
+    java.nio.ByteBuffer h = java.nio.ByteBuffer.allocate(24 + 2 * 16);
+    h.put("RGALPOOL".getBytes(java.nio.charset.StandardCharsets.US_ASCII)).putInt(1).putInt(1).putInt(4).putInt(4);
+    for (int i = 0; i < 32; i++) {
+      h.put((byte) (i < 16 ? 40 : 200));
+    }
+    java.nio.file.Files.write(f, h.array());
+    try (NDManager m = NDManager.newBaseManager();
+        InMemoryDataPool pool = InMemoryDataPool.open(f, SPEC, new RunSpec.Augmentation(0, false))) {
+      assertEquals(2, pool.size());
+      assertEquals(200 / 255f, pool.images(m, new int[] {1}).toFloatArray()[0], 1e-6f);
+      assertFalse(pool.hasLabels());
+      pool.add(flat(m, new int[] {4}), m.create(new int[] {4}));
+      assertEquals(3, pool.size());
+      assertFalse(pool.hasLabels(), "a version-1 file has no room for labels");
+    }
+    assertEquals(24 + 3 * 16, java.nio.file.Files.size(f), "appended as a version-1 record");
   }
 }
